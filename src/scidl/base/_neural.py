@@ -1,0 +1,208 @@
+"""The base class of every neural estimator."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+
+from scidl.base._persistence import PersistenceMixin
+from scidl.training import Callback, EarlyStopping, History, train
+from scidl.training._optim import OPTIMIZERS, SCHEDULERS
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    Options,
+    check_fitted,
+    make_seed,
+    resolve_device,
+    resolve_dtype,
+    seeded,
+    validate_data,
+    validate_params,
+)
+
+__all__ = ["NeuralEstimator"]
+
+_COMMON_CONSTRAINTS = {
+    "optimizer": [Options(*OPTIMIZERS), InstanceOf(type, callable, description="a torch optimizer class or factory")],
+    "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+    "batch_size": [Interval(numbers.Integral, 1, None)],
+    "max_epochs": [Interval(numbers.Integral, 1, None)],
+    "weight_decay": [Interval(numbers.Real, 0, None)],
+    "validation_fraction": [Interval(numbers.Real, 0, 1, closed="left")],
+    "patience": [Interval(numbers.Integral, 1, None), None],
+    "lr_schedule": [Options(*SCHEDULERS), InstanceOf(callable), None],
+    "clip_grad_norm": [Interval(numbers.Real, 0, None, closed="neither"), None],
+    "device": [InstanceOf(str, torch.device)],
+    "dtype": [Options("float32", "float64")],
+    "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+    "verbose": [Interval(numbers.Integral, 0, None), InstanceOf(bool)],
+    "callbacks": [InstanceOf(list, tuple), None],
+}
+
+
+class NeuralEstimator(PersistenceMixin, BaseEstimator):
+    """Shared machinery of scidl's neural estimators.
+
+    Subclasses store their hyperparameters in ``__init__`` (the common ones are
+    listed below, with these names everywhere) and implement:
+
+    - ``_build_module()``: a fresh ``torch.nn.Module`` built from fitted
+      attributes only (``n_features_in_``, ``n_outputs_``, ``classes_``...).
+    - ``_prepare_fit(X, y)``: validate data, set fitted attributes, and return
+      NumPy arrays ``(X, target)``.
+    - ``_loss_fn()`` and optionally ``_metrics()`` for validation.
+
+    Common hyperparameters
+    ----------------------
+    optimizer : str, default "adam"
+        ``sgd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``, ``adam``,
+        ``adamw`` or ``lbfgs`` (or a torch optimizer class).
+    lr : float
+        Learning rate.
+    batch_size : int
+        Minibatch size.
+    max_epochs : int
+        Maximum number of passes over the training data.
+    weight_decay : float
+        L2 penalty coefficient applied by the optimizer.
+    validation_fraction : float
+        Fraction of the training data held out to monitor ``valid_loss`` (for
+        early stopping). Set 0 to train on everything; early stopping then
+        watches the training loss. No split is made when it would hold less
+        than one sample.
+    patience : int or None
+        Stop after this many epochs without improvement and restore the best
+        weights; None disables early stopping.
+    lr_schedule : str or None
+        Per-epoch schedule: ``step``, ``exponential``, ``cosine``, ``plateau``.
+    clip_grad_norm : float or None
+        Clip the gradient norm.
+    device : str
+        ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
+    dtype : str
+        ``"float32"`` or ``"float64"``.
+    random_state : int, RandomState, Generator or None
+        Seeds initialisation, the validation split, shuffling and dropout;
+        the same value gives bit-identical fits on the CPU.
+    verbose : int
+        0 is silent; 1 shows a progress bar on terminals.
+    callbacks : list of Callback or None
+        Extra callbacks (recorders, checkpoints, ...).
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network, a plain torch module in eval mode.
+    history_ : History
+        Per-epoch ``train_loss``, ``valid_loss`` and metrics, ``lr``, ``time``.
+    n_features_in_ : int
+    n_epochs_ : int
+        Epochs trained.
+    """
+
+    _extra_constraints: dict = {}
+
+    # -- hooks for subclasses -------------------------------------------------
+    def _build_module(self) -> torch.nn.Module:
+        raise NotImplementedError
+
+    def _prepare_fit(self, X, y):
+        raise NotImplementedError
+
+    def _loss_fn(self):
+        raise NotImplementedError
+
+    def _metrics(self) -> dict:
+        return {}
+
+    def _target_dtype(self, dtype):
+        return dtype
+
+    # -- fitting --------------------------------------------------------------
+    def _validate_hyperparameters(self):
+        validate_params(self, {**_COMMON_CONSTRAINTS, **self._extra_constraints})
+        for cb in self.callbacks or ():
+            if not isinstance(cb, Callback):
+                raise TypeError(f"callbacks must contain scidl.training.Callback instances; got {type(cb).__name__}.")
+
+    def fit(self, X, y=None):
+        """Train the network on ``X`` (and ``y``); returns ``self``.
+
+        On a ``KeyboardInterrupt`` the estimator keeps the best weights so far and
+        its history and ``fit`` returns normally (with a warning). On divergence
+        a :class:`~scidl.training.DivergenceError` is raised and ``module_`` keeps
+        the last finite weights.
+        """
+        self._validate_hyperparameters()
+        X, target = self._prepare_fit(X, y)
+        device = resolve_device(self.device)
+        dtype = resolve_dtype(self.dtype)
+        seed = make_seed(self.random_state)
+        self.device_ = str(device)
+
+        n = len(X)
+        rng = np.random.default_rng(seed)
+        n_valid = int(self.validation_fraction * n)
+        valid_idx = None
+        if n_valid >= 1 and n - n_valid >= 1:
+            perm = rng.permutation(n)
+            valid_idx, train_idx = np.sort(perm[:n_valid]), np.sort(perm[n_valid:])
+        else:
+            train_idx = slice(None)
+
+        def tensors(idx):
+            xt = torch.as_tensor(np.ascontiguousarray(X[idx]), dtype=dtype, device=device)
+            tt = torch.as_tensor(np.ascontiguousarray(target[idx]), dtype=self._target_dtype(dtype), device=device)
+            return (xt, tt)
+
+        callbacks = list(self.callbacks or ())
+        if self.patience is not None:
+            monitor = "valid_loss" if valid_idx is not None else "train_loss"
+            callbacks.append(EarlyStopping(monitor, patience=self.patience))
+        self.history_ = History()
+        with seeded(seed, device):
+            self.module_ = self._build_module().to(device=device, dtype=dtype)
+            try:
+                train(
+                    self.module_,
+                    tensors(train_idx),
+                    loss_fn=self._loss_fn(),
+                    metrics=self._metrics(),
+                    optimizer=self.optimizer,
+                    lr=self.lr,
+                    weight_decay=self.weight_decay,
+                    lr_schedule=self.lr_schedule,
+                    batch_size=self.batch_size,
+                    max_epochs=self.max_epochs,
+                    validation_data=tensors(valid_idx) if valid_idx is not None else None,
+                    clip_grad_norm=self.clip_grad_norm,
+                    callbacks=callbacks,
+                    history=self.history_,
+                    random_state=seed,
+                    verbose=self.verbose,
+                    device=device,
+                )
+            finally:
+                self.module_.eval()
+                self.n_epochs_ = len(self.history_)
+        return self
+
+    # -- inference ------------------------------------------------------------
+    def _forward(self, X, *, chunk_size=8192) -> torch.Tensor:
+        """Network output for ``X`` in eval mode, in chunks, as a CPU tensor."""
+        check_fitted(self, "module_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        param = next(self.module_.parameters(), None)
+        device = param.device if param is not None else torch.device("cpu")
+        dtype = param.dtype if param is not None else resolve_dtype(self.dtype)
+        self.module_.eval()
+        outs = []
+        with torch.no_grad():
+            for start in range(0, len(X), chunk_size):
+                xt = torch.as_tensor(np.ascontiguousarray(X[start : start + chunk_size]), dtype=dtype, device=device)
+                outs.append(self.module_(xt).cpu())
+        return torch.cat(outs)

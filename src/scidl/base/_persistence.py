@@ -1,0 +1,175 @@
+"""Safe persistence: ``est.save(path)`` and :func:`scidl.load`.
+
+A saved estimator is one ``torch.save`` archive holding only plain data:
+
+- ``format``/``format_version`` and the scidl version,
+- the estimator's class path (only classes inside the ``scidl`` package are loaded),
+- its hyperparameters as a JSON string,
+- its fitted attributes: NumPy arrays as tensors, everything else as JSON,
+- the ``state_dict`` of its torch module (``module_``), if it has one.
+
+Loading uses ``torch.load(weights_only=True)``: no pickled code is ever run.
+Writes go to a temporary file that is renamed over the target, so a crash
+never leaves a half-written model in place of a good one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import numbers
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from scidl.training import History, is_main_process
+from scidl.utils import atomic_write, check_fitted
+
+__all__ = ["PersistenceMixin", "load", "FORMAT_VERSION"]
+
+FORMAT = "scidl-estimator"
+FORMAT_VERSION = 1
+
+
+def _jsonable(value):
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_json_value(value):
+    """Convert NumPy scalars/tuples for JSON; return a marker for what JSON cannot hold."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple):
+        return {"__tuple__": [_to_json_value(v) for v in value]}
+    if isinstance(value, list):
+        return [_to_json_value(v) for v in value]
+    return value
+
+
+def _from_json_value(value):
+    if isinstance(value, dict) and set(value) == {"__tuple__"}:
+        return tuple(_from_json_value(v) for v in value["__tuple__"])
+    if isinstance(value, list):
+        return [_from_json_value(v) for v in value]
+    return value
+
+
+class PersistenceMixin:
+    """Adds :meth:`save`; :func:`scidl.load` restores the estimator."""
+
+    # Hyperparameters that cannot be stored as JSON (e.g. callback objects) and are reset on load.
+    _unsaved_params: tuple = ("callbacks",)
+
+    def save(self, path):
+        """Save this fitted estimator to ``path`` (atomically; rank 0 only under torchrun).
+
+        Returns the path.
+        """
+        check_fitted(self)
+        path = Path(path)
+        params = {}
+        for name, value in self.get_params(deep=False).items():
+            if name in self._unsaved_params:
+                continue
+            value = _to_json_value(value)
+            if not _jsonable(value):
+                raise ValueError(f"Cannot save hyperparameter {name}={value!r}: only JSON-serialisable values (numbers, strings, lists) can be saved.")
+            params[name] = value
+        arrays, attrs, module_state = {}, {}, None
+        for name, value in vars(self).items():
+            if not name.endswith("_") or name.startswith("_"):
+                continue
+            if isinstance(value, torch.nn.Module):
+                if name != "module_":
+                    raise ValueError(f"Cannot save torch module attribute {name!r}; only module_ is supported.")
+                module_state = {k: v.detach().cpu().clone() for k, v in value.state_dict().items()}
+            elif isinstance(value, History):
+                attrs[name] = {"__history__": value.to_dict()}
+            elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+                arrays[name] = torch.from_numpy(np.ascontiguousarray(value))
+            elif isinstance(value, np.ndarray):
+                attrs[name] = {"__ndarray__": value.tolist(), "dtype": value.dtype.str if value.dtype.kind != "O" else "O"}
+            elif isinstance(value, str | numbers.Number | list | tuple | dict | type(None)) and _jsonable(_to_json_value(value)):
+                attrs[name] = _to_json_value(value)
+            else:
+                raise ValueError(f"Cannot save fitted attribute {name!r} of type {type(value).__name__}.")
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "scidl_version": _scidl_version(),
+            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "params_json": json.dumps(params),
+            "attrs_json": json.dumps(attrs),
+            "arrays": arrays,
+            "module_state": module_state,
+        }
+        if is_main_process():
+            with atomic_write(path) as fh:
+                torch.save(payload, fh)
+        return path
+
+
+def _scidl_version():
+    from scidl import __version__
+
+    return __version__
+
+
+def load(path, *, device="cpu"):
+    """Load an estimator saved with ``est.save(path)``.
+
+    Parameters
+    ----------
+    path : str or Path
+    device : str
+        Where to put the torch module (default ``"cpu"``).
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    ValueError
+        The file is not a scidl estimator, is corrupt, or has a newer format.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No saved estimator at {str(path)!r}.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises several types for corrupt/foreign files
+        raise ValueError(f"{str(path)!r} is not a readable scidl estimator file (corrupt, truncated or another format): {exc}") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise ValueError(f"{str(path)!r} is not a scidl estimator file.")
+    if payload.get("format_version", 0) > FORMAT_VERSION:
+        raise ValueError(f"{str(path)!r} was written by a newer scidl (format {payload['format_version']}); this scidl reads format <= {FORMAT_VERSION}.")
+    module_name, _, qualname = str(payload["class"]).partition(":")
+    if not (module_name == "scidl" or module_name.startswith("scidl.")):
+        raise ValueError(f"Refusing to load class {payload['class']!r}: only scidl estimators can be loaded.")
+    cls = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    if not (isinstance(cls, type) and issubclass(cls, PersistenceMixin)):
+        raise ValueError(f"{payload['class']!r} is not a scidl estimator class.")
+    params = {k: _from_json_value(v) for k, v in json.loads(payload["params_json"]).items()}
+    est = cls(**params)
+    for name, value in json.loads(payload["attrs_json"]).items():
+        if isinstance(value, dict) and "__history__" in value:
+            value = History.from_dict(value["__history__"])
+        elif isinstance(value, dict) and "__ndarray__" in value:
+            value = np.array(value["__ndarray__"], dtype=np.dtype(value["dtype"]) if value["dtype"] != "O" else object)
+        else:
+            value = _from_json_value(value)
+        setattr(est, name, value)
+    for name, tensor in payload["arrays"].items():
+        setattr(est, name, tensor.numpy())
+    if payload["module_state"] is not None:
+        module = est._build_module()
+        module.load_state_dict(payload["module_state"])
+        est.module_ = module.to(device).eval()
+        est.device_ = str(torch.device(device))
+    return est

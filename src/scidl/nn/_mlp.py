@@ -1,0 +1,202 @@
+"""Multilayer-perceptron estimators on the one training loop."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+
+from scidl.base import NeuralEstimator
+from scidl.nn._activations import ACTIVATIONS
+from scidl.nn._modules import MLP
+from scidl.utils import InstanceOf, Interval, Options, check_int_sequence, validate_data
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_MLP_CONSTRAINTS = {
+    "hidden_sizes": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
+    "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
+    "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
+    "batch_norm": [InstanceOf(bool)],
+}
+
+
+class _MLPBase(NeuralEstimator):
+    _extra_constraints = _MLP_CONSTRAINTS
+
+    def __init__(
+        self,
+        hidden_sizes=(256, 128),
+        *,
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+        optimizer="adam",
+        lr=1e-3,
+        batch_size=128,
+        max_epochs=200,
+        weight_decay=0.0,
+        validation_fraction=0.1,
+        patience=10,
+        lr_schedule=None,
+        clip_grad_norm=None,
+        device="cpu",
+        dtype="float32",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+    ):
+        self.hidden_sizes = hidden_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.batch_norm = batch_norm
+        self.optimizer = optimizer
+        self.lr = lr
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.clip_grad_norm = clip_grad_norm
+        self.device = device
+        self.dtype = dtype
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def _build_module(self):
+        return MLP(
+            self.n_features_in_,
+            self.n_outputs_,
+            check_int_sequence(self.hidden_sizes, "hidden_sizes"),
+            activation=self.activation,
+            dropout=self.dropout,
+            batch_norm=self.batch_norm,
+        )
+
+
+class MLPClassifier(ClassifierMixin, _MLPBase):
+    """Multilayer-perceptron classifier trained with softmax cross-entropy.
+
+    Parameters
+    ----------
+    hidden_sizes : sequence of int, default (256, 128)
+        Widths of the hidden layers.
+    activation : str, default "relu"
+        Any name in :data:`scidl.nn.ACTIVATIONS`.
+    dropout : float, default 0
+        Dropout probability after each hidden layer.
+    batch_norm : bool, default False
+        Batch normalisation in each hidden layer.
+    optimizer, lr, batch_size, max_epochs, weight_decay, validation_fraction, patience, \
+lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
+        The common hyperparameters of :class:`scidl.base.NeuralEstimator`.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels; ``predict`` returns values from it.
+    module_ : scidl.nn.MLP
+        The trained network (outputs logits).
+    history_ : scidl.training.History
+        ``train_loss``, ``valid_loss``, ``valid_accuracy``, ``lr``, ``time`` per epoch.
+    n_features_in_, n_outputs_, n_epochs_
+
+    Notes
+    -----
+    The loss is the mean cross-entropy of the softmax of the network's outputs,
+    ``-1/n sum_i log p(y_i | x_i)``; its gradient is computed by backpropagation
+    and followed by minibatch stochastic gradient descent (Adam by default).
+
+    Examples
+    --------
+    >>> from scidl.nn import MLPClassifier
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]] * 25
+    >>> y = ["no", "yes", "yes", "no"] * 25
+    >>> clf = MLPClassifier((16,), lr=0.05, max_epochs=100, random_state=0).fit(X, y)
+    >>> clf.predict([[0, 1], [1, 1]]).tolist()
+    ['yes', 'no']
+    """
+
+    def _prepare_fit(self, X, y):
+        if y is None:
+            raise ValueError("MLPClassifier requires y to be passed, but the target y is None.")
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False)
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"MLPClassifier needs samples of at least 2 classes in the data, but the data contain only one class: {self.classes_[0]!r}.")
+        self.n_outputs_ = len(self.classes_)
+        return X, encoded.astype(np.int64)
+
+    def _target_dtype(self, dtype):
+        return torch.int64
+
+    def _loss_fn(self):
+        return torch.nn.functional.cross_entropy
+
+    def _metrics(self):
+        return {"accuracy": lambda out, y: (out.argmax(dim=1) == y).to(torch.float64).mean()}
+
+    def predict_proba(self, X):
+        """Class probabilities, shape ``(n_samples, n_classes)``, columns ordered as ``classes_``."""
+        return torch.softmax(self._forward(X).double(), dim=1).numpy()
+
+    def predict_log_proba(self, X):
+        """Log class probabilities."""
+        return torch.log_softmax(self._forward(X).double(), dim=1).numpy()
+
+    def decision_function(self, X):
+        """Logits (unnormalised log-probabilities)."""
+        return self._forward(X).double().numpy()
+
+    def predict(self, X):
+        """The most probable class label for each sample."""
+        return self.classes_[self._forward(X).argmax(dim=1).numpy()]
+
+
+class MLPRegressor(RegressorMixin, _MLPBase):
+    """Multilayer-perceptron regressor trained on the lecture's squared loss.
+
+    The loss is the mean squared error ``1/n sum_i (y_hat_i - y_i)^2``; ``y`` may
+    have several columns (one output unit each).
+
+    Parameters
+    ----------
+    Same as :class:`MLPClassifier`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn import MLPRegressor
+    >>> X = np.linspace(-1, 1, 200)[:, None]
+    >>> reg = MLPRegressor((32,), activation="tanh", lr=0.01, random_state=0).fit(X, X[:, 0] ** 2)
+    >>> bool(reg.score(X, X[:, 0] ** 2) > 0.95)
+    True
+    """
+
+    def _prepare_fit(self, X, y):
+        if y is None:
+            raise ValueError("MLPRegressor requires y to be passed, but the target y is None.")
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+        self._y_ndim = y.ndim
+        y2 = y.reshape(len(y), -1)
+        self.n_outputs_ = y2.shape[1]
+        return X, y2
+
+    def _loss_fn(self):
+        return torch.nn.functional.mse_loss
+
+    def predict(self, X):
+        """Predicted targets, shape ``(n_samples,)`` or ``(n_samples, n_targets)``."""
+        out = self._forward(X).double().numpy()
+        return out[:, 0] if self._y_ndim == 1 else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

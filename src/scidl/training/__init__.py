@@ -1,0 +1,46 @@
+"""The one training loop and its parts.
+
+- :func:`train`: minibatch gradient descent with validation, callbacks,
+  divergence guard, interrupt handling and torchrun data parallelism.
+- :class:`Step`, :class:`SupervisedStep`: what one minibatch update does.
+- :class:`History`: per-epoch records.
+- Callbacks: :class:`ProgressBar`, :class:`EarlyStopping`, :class:`Checkpoint`,
+  :class:`Recorder`, base :class:`Callback`.
+- :func:`make_optimizer`, :func:`make_scheduler`: optimizers and schedules by name.
+"""
+
+from scidl.training._callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    ProgressBar,
+    Recorder,
+    load_checkpoint,
+)
+from scidl.training._distributed import distributed_context, is_main_process
+from scidl.training._history import History
+from scidl.training._loop import DivergenceError, StepContext, TrainState, train
+from scidl.training._optim import OPTIMIZERS, SCHEDULERS, make_optimizer, make_scheduler
+from scidl.training._steps import Step, SupervisedStep
+
+__all__ = [
+    "OPTIMIZERS",
+    "SCHEDULERS",
+    "Callback",
+    "Checkpoint",
+    "DivergenceError",
+    "EarlyStopping",
+    "History",
+    "ProgressBar",
+    "Recorder",
+    "Step",
+    "StepContext",
+    "SupervisedStep",
+    "TrainState",
+    "distributed_context",
+    "is_main_process",
+    "load_checkpoint",
+    "make_optimizer",
+    "make_scheduler",
+    "train",
+]

@@ -1,0 +1,42 @@
+"""Shared utilities: input validation, hyperparameter checks, seeding, devices, atomic I/O.
+
+- :func:`check_array`, :func:`validate_data`, :func:`check_option`, :func:`check_fitted`
+- :class:`Interval`, :class:`Options`, :class:`InstanceOf`, :func:`validate_params`
+- :func:`seed_everything`, :func:`make_seed`, :func:`seeded`
+- :func:`resolve_device`, :func:`resolve_dtype`
+- :func:`atomic_write`
+"""
+
+from scidl.utils._device import resolve_device, resolve_dtype
+from scidl.utils._io import atomic_write
+from scidl.utils._params import InstanceOf, Interval, Options, validate_params
+from scidl.utils._seed import make_seed, seed_everything, seeded
+from scidl.utils._validation import (
+    NotFittedError,
+    as_numpy,
+    check_array,
+    check_fitted,
+    check_int_sequence,
+    check_option,
+    validate_data,
+)
+
+__all__ = [
+    "InstanceOf",
+    "Interval",
+    "NotFittedError",
+    "Options",
+    "as_numpy",
+    "atomic_write",
+    "check_array",
+    "check_fitted",
+    "check_int_sequence",
+    "check_option",
+    "make_seed",
+    "resolve_device",
+    "resolve_dtype",
+    "seed_everything",
+    "seeded",
+    "validate_data",
+    "validate_params",
+]

@@ -1,0 +1,48 @@
+"""Devices and dtypes by name."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+__all__ = ["resolve_device", "resolve_dtype"]
+
+_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16, "bfloat16": torch.bfloat16}
+
+
+def resolve_device(device) -> torch.device:
+    """Turn ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:1"`` or a ``torch.device`` into a device.
+
+    ``"auto"`` picks CUDA when available. Under ``torchrun`` on GPUs, ``"auto"`` and
+    ``"cuda"`` pick the GPU given by ``LOCAL_RANK``.
+    """
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"device must be 'auto', 'cpu', 'cuda' or a torch.device; got {device!r}.")
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        dev = torch.device(device)
+    except RuntimeError as exc:
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got {device!r}.") from exc
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device={device!r} was requested but CUDA is not available; use device='cpu' or 'auto'.")
+        if dev.index is None and "LOCAL_RANK" in os.environ:
+            dev = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
+    return dev
+
+
+def resolve_dtype(dtype) -> torch.dtype:
+    """Turn ``"float32"``/``"float64"`` (or a torch/NumPy float dtype) into a torch dtype."""
+    if isinstance(dtype, torch.dtype):
+        if not dtype.is_floating_point:
+            raise ValueError(f"dtype must be a floating-point type; got {dtype}.")
+        return dtype
+    name = getattr(dtype, "__name__", None) or str(dtype)
+    name = name.replace("torch.", "")
+    if name not in _DTYPES:
+        raise ValueError(f"dtype must be one of {sorted(_DTYPES)}; got {dtype!r}.")
+    return _DTYPES[name]

@@ -1,0 +1,161 @@
+"""Input validation shared by every public entry point.
+
+All checks live here so that every estimator rejects bad input the same way:
+a ``ValueError`` or ``TypeError`` that names the argument, says what was
+expected and what was given.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
+from sklearn.utils.validation import validate_data as _sk_validate_data
+
+__all__ = [
+    "as_numpy",
+    "check_array",
+    "check_fitted",
+    "check_option",
+    "validate_data",
+    "NotFittedError",
+]
+
+
+def as_numpy(x):
+    """Return ``x`` as something NumPy understands, detaching torch tensors.
+
+    Lists, tuples, pandas objects and NumPy arrays pass through unchanged (they
+    are converted later by :func:`check_array`); a torch tensor is moved to the
+    CPU and viewed as a NumPy array without a copy when possible.
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a hard dependency
+        return x
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return x
+
+
+def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_samples=1):
+    """Validate one array argument and return it as a NumPy array.
+
+    Parameters
+    ----------
+    x : array-like or torch.Tensor
+        The input.
+    name : str
+        The argument's name, used in error messages.
+    ndim : int or tuple of int
+        The accepted numbers of dimensions.
+    dtype : "numeric" or numpy dtype or None
+        ``"numeric"`` accepts any real numeric input (booleans and integers are
+        converted to float64, floating inputs keep their precision).
+    allow_nan : bool
+        Whether NaN and infinite entries are accepted.
+    min_samples : int
+        Minimum length of the first axis.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> check_array([[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    >>> check_array([1.0, float("nan")], ndim=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Input X contains NaN or infinity; expected finite values.
+    """
+    x = as_numpy(x)
+    if isinstance(x, str) or x is None:
+        raise TypeError(f"{name} must be array-like; got {type(x).__name__}.")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from exc
+    ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if arr.ndim not in ndims:
+        expected = " or ".join(f"{d}D" for d in ndims)
+        hint = " Reshape your data with X.reshape(-1, 1) for a single feature." if 2 in ndims and arr.ndim == 1 else ""
+        raise ValueError(f"Expected {expected} array for {name}, got {arr.ndim}D array of shape {arr.shape}.{hint}")
+    if dtype == "numeric":
+        if np.iscomplexobj(arr):
+            raise ValueError(f"Complex data not supported for {name}; expected real numbers.")
+        if arr.dtype.kind not in "fiub":
+            try:
+                arr = arr.astype(np.float64)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"{name} must contain numbers; got dtype {arr.dtype} ({exc}).") from exc
+        elif arr.dtype.kind in "iub":
+            arr = arr.astype(np.float64)
+    elif dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    if arr.ndim >= 1 and arr.shape[0] < min_samples:
+        raise ValueError(f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} while a minimum of {min_samples} is required.")
+    if not allow_nan and arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise ValueError(f"Input {name} contains NaN or infinity; expected finite values.")
+    return arr
+
+
+def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True, **kwargs):
+    """Validate ``X`` (and ``y``) for ``estimator`` and record ``n_features_in_``.
+
+    A thin wrapper around scikit-learn's ``validate_data`` that also accepts torch
+    tensors. It rejects NaN/inf, empty input, wrong dimensionality, complex and
+    non-numeric data and mismatched lengths with messages that name the argument,
+    and checks the number of features against the fitted ``n_features_in_``.
+    """
+    X = as_numpy(X) if not isinstance(X, str) else X
+    y = as_numpy(y) if not isinstance(y, str) else y
+    return _sk_validate_data(estimator, X, y, reset=reset, **kwargs)
+
+
+def check_option(value, name, options):
+    """Check that ``value`` is one of the strings in ``options``.
+
+    Examples
+    --------
+    >>> check_option("adam", "optimizer", ["sgd", "adam"])
+    'adam'
+    >>> check_option("adma", "optimizer", ["sgd", "adam"])
+    Traceback (most recent call last):
+    ...
+    ValueError: optimizer must be one of 'adam', 'sgd'; got 'adma'.
+    """
+    opts = sorted(options)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, opts))}; got {value!r} of type {type(value).__name__}.")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, opts))}; got {value!r}.")
+    return value
+
+
+def check_fitted(estimator, attributes=None):
+    """Raise :class:`NotFittedError` naming the estimator when it is not fitted."""
+    _sk_check_is_fitted(estimator, attributes)
+
+
+def _is_int(x):
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def check_int_sequence(value, name, *, min_value=1, allow_empty=True) -> tuple[int, ...]:
+    """Check a sequence of integers such as ``hidden_sizes``."""
+    if _is_int(value):
+        value = (value,)
+    if not isinstance(value, Iterable) or isinstance(value, str):
+        raise TypeError(f"{name} must be a sequence of integers; got {value!r}.")
+    out = tuple(value)
+    if not allow_empty and not out:
+        raise ValueError(f"{name} must not be empty.")
+    for v in out:
+        if not _is_int(v) or v < min_value:
+            raise ValueError(f"{name} must contain integers >= {min_value}; got {value!r}.")
+    return tuple(int(v) for v in out)
