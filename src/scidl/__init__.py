@@ -15,6 +15,13 @@ demos            one demo per syllabus topic, used by ``scidl tour``
 
 __version__ = "0.1.0"
 
-from scidl.base import load  # noqa: E402
-
 __all__ = ["__version__", "load"]
+
+
+def __getattr__(name):
+    # Imported lazily so that ``import scidl.data`` does not pull in torch.
+    if name == "load":
+        from scidl.base import load
+
+        return load
+    raise AttributeError(f"module 'scidl' has no attribute {name!r}")

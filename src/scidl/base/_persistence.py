@@ -169,6 +169,9 @@ def load(path, *, device="cpu"):
         setattr(est, name, tensor.numpy())
     if payload["module_state"] is not None:
         module = est._build_module()
+        floats = [t for t in payload["module_state"].values() if t.is_floating_point()]
+        if floats:  # build in the saved precision, so predictions are bit-identical
+            module = module.to(dtype=floats[0].dtype)
         module.load_state_dict(payload["module_state"])
         est.module_ = module.to(device).eval()
         est.device_ = str(torch.device(device))

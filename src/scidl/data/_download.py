@@ -27,7 +27,7 @@ def data_home(subdir: str) -> Path:
 
 def _fetch(url: str) -> bytes:
     """Return the body of ``url``; raises ``OSError`` (``URLError``) on failure."""
-    with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as response:
         return response.read()
 
 

@@ -64,13 +64,29 @@ def _sin(x):
     return np.sin(np.pi * np.asarray(x, dtype=np.float64))
 
 
+def _format_polynomial(coef) -> str:
+    """Readable text for ``sum_j coef[j] x**j``, e.g. ``1 - 2 x^2``."""
+    text = ""
+    for power, c in enumerate(coef):
+        if c == 0:
+            continue
+        monomial = {0: "", 1: "x"}.get(power, f"x^{power}")
+        size = "" if abs(c) == 1 and power > 0 else f"{abs(c):g}"
+        term = " ".join(part for part in (size, monomial) if part)
+        if not text:
+            text = ("-" if c < 0 else "") + term
+        else:
+            text += (" - " if c < 0 else " + ") + term
+    return text or "0"
+
+
 def _polynomial(coef):
     """Return ``x -> sum_j coef[j] x**j`` for a 1D array of coefficients."""
 
     def polynomial(x):
         return np.polynomial.polynomial.polyval(np.asarray(x, dtype=np.float64), coef)
 
-    terms = " + ".join(f"{c:g} x^{j}" for j, c in enumerate(coef) if c != 0) or "0"
+    terms = _format_polynomial(coef)
     polynomial.__doc__ = f"The polynomial {terms}."
     return polynomial, f"polynomial {terms}"
 
@@ -227,7 +243,9 @@ def make_regression_1d(
             f"got shape {clean.shape}."
         )
     if not np.all(np.isfinite(clean)):
-        raise ValueError(f"function must return finite values on x_range={(low, high)}; got NaN or inf.")
+        raise ValueError(
+            f"function must return finite values on x_range={(low, high)}; got NaN or inf."
+        )
     y = clean + noise * rng.standard_normal(n_samples)
     X = x[:, None]
 

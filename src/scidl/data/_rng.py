@@ -50,9 +50,7 @@ def check_random_state(random_state) -> np.random.Generator:
     if isinstance(random_state, np.random.RandomState):
         words = random_state.randint(0, 2**32, size=4, dtype=np.uint64)
         return np.random.default_rng([int(word) for word in words])
-    expected = (
-        "None, an int >= 0, a numpy.random.Generator or a numpy.random.RandomState"
-    )
+    expected = "None, an int >= 0, a numpy.random.Generator or a numpy.random.RandomState"
     if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
         raise TypeError(f"random_state must be {expected}; got {_given(random_state)}.")
     if random_state < 0:

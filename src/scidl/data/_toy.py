@@ -322,30 +322,31 @@ def make_blobs(
     [4.0, 4.0]
     """
     n_samples = check_int(n_samples, "n_samples", min_value=1)
-    rng = check_random_state(random_state)
-
     is_count = isinstance(centers, numbers.Integral) and not isinstance(centers, bool)
-    if not is_count and np.ndim(centers) == 0:
-        raise TypeError(
-            f"centers must be an int >= 1 or an array of shape (n_centers, 2); got {_given(centers)}."
-        )
     if is_count:
         n_centers = check_int(centers, "centers", min_value=1)
         low, high = check_interval(center_box, "center_box")
-        center_array = rng.uniform(low, high, size=(n_centers, 2))
+    elif np.ndim(centers) == 0:
+        raise TypeError(
+            f"centers must be an int >= 1 or an array of shape (n_centers, 2); got {_given(centers)}."
+        )
     else:
         center_array = check_finite_array(centers, "centers", ndim=2, shape=(None, 2))
         n_centers = len(center_array)
         if n_centers == 0:
             raise ValueError("centers must hold at least one centre; got an empty array.")
-
     if np.ndim(cluster_std) == 0:
         std = np.full(n_centers, check_noise(cluster_std, "cluster_std"))
     else:
         std = check_finite_array(cluster_std, "cluster_std", ndim=1, shape=(n_centers,))
         if np.any(std < 0):
             raise ValueError(f"cluster_std must be >= 0 for every centre; got {std.tolist()}.")
+    # Every argument is checked before the first draw, so a bad call leaves a
+    # user's Generator untouched.
+    rng = check_random_state(random_state)
 
+    if is_count:
+        center_array = rng.uniform(low, high, size=(n_centers, 2))
     y = _balanced_labels(n_samples, n_centers)
     X = center_array[y] + std[y, None] * rng.standard_normal((n_samples, 2))
     order = rng.permutation(n_samples)

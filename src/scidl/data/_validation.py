@@ -122,7 +122,8 @@ def check_finite_array(value, name: str, *, ndim: int, shape=None) -> np.ndarray
         if shape is None:
             wanted = f"{ndim} dimension(s)"
         else:
-            wanted = "shape (" + ", ".join("n" if ax is None else str(ax) for ax in shape) + ")"
+            axes = ["n" if axis is None else str(axis) for axis in shape]
+            wanted = f"shape ({', '.join(axes)}{',' if len(axes) == 1 else ''})"
         raise ValueError(f"{name} must be an array of {wanted}; got shape {array.shape}.")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must contain only finite numbers; got NaN or inf.")

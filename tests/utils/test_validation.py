@@ -1,0 +1,123 @@
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    Options,
+    check_array,
+    check_int_sequence,
+    check_option,
+    make_seed,
+    resolve_device,
+    resolve_dtype,
+    seed_everything,
+    validate_params,
+)
+
+
+def test_check_array_accepts_lists_tensors_and_keeps_float32():
+    assert check_array([[1, 2]]).dtype == np.float64
+    out = check_array(torch.ones(3, 2, dtype=torch.float32))
+    assert out.dtype == np.float32 and out.shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [
+        ([[1.0, np.nan]], ValueError, "NaN or infinity"),
+        ([[1.0, np.inf]], ValueError, "NaN or infinity"),
+        ([1.0, 2.0], ValueError, "Expected 2D array for X, got 1D"),
+        (np.zeros((0, 3)), ValueError, "0 sample"),
+        ([["a", "b"]], ValueError, "X must contain numbers"),
+        (np.array([[1 + 2j]]), ValueError, "Complex data"),
+        ("abc", TypeError, "array-like"),
+    ],
+)
+def test_check_array_rejects_bad_input(bad, exc, match):
+    with pytest.raises(exc, match=match):
+        check_array(bad)
+
+
+@settings(max_examples=50, deadline=None)
+@given(arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 4)), elements=st.floats(allow_nan=True, allow_infinity=True)))
+def test_check_array_finite_iff_accepted(a):
+    if np.isfinite(a).all():
+        np.testing.assert_array_equal(check_array(a), a)
+    else:
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            check_array(a)
+
+
+def test_check_option_names_argument():
+    with pytest.raises(ValueError, match=r"solver must be one of 'a', 'b'; got 'c'"):
+        check_option("c", "solver", {"a", "b"})
+    with pytest.raises(TypeError, match="solver must be a string"):
+        check_option(3, "solver", {"a"})
+
+
+class _Est:
+    def __init__(self, **p):
+        self.p = p
+
+    def get_params(self, deep=False):
+        return self.p
+
+
+def test_validate_params_messages():
+    cons = {"lr": [Interval(float, 0, None, closed="neither")], "mode": [Options("x", "y")], "cb": [InstanceOf(list), None]}
+    import numbers
+
+    cons["lr"] = [Interval(numbers.Real, 0, None, closed="neither")]
+    validate_params(_Est(lr=0.1, mode="x", cb=None), cons)
+    with pytest.raises(ValueError, match=r"'lr' parameter of _Est must be a float in the range \(0, inf\); got -1"):
+        validate_params(_Est(lr=-1, mode="x", cb=None), cons)
+    with pytest.raises(TypeError, match="'lr' parameter"):
+        validate_params(_Est(lr="fast", mode="x", cb=None), cons)
+    with pytest.raises(ValueError, match="'mode' parameter of _Est must be one of 'x', 'y'; got 'z'"):
+        validate_params(_Est(lr=1, mode="z", cb=None), cons)
+    with pytest.raises(TypeError, match="'cb'"):
+        validate_params(_Est(lr=1, mode="x", cb=3), cons)
+    # booleans are not numbers here
+    with pytest.raises(TypeError):
+        validate_params(_Est(lr=True, mode="x", cb=None), cons)
+
+
+def test_int_sequence():
+    assert check_int_sequence(5, "h") == (5,)
+    assert check_int_sequence([3, 4], "h") == (3, 4)
+    with pytest.raises(ValueError, match="h must contain integers >= 1"):
+        check_int_sequence([3, 0], "h")
+    with pytest.raises(TypeError):
+        check_int_sequence("abc", "h")
+
+
+def test_seeding_helpers():
+    seed_everything(3)
+    a = torch.rand(2), np.random.rand()
+    seed_everything(3)
+    b = torch.rand(2), np.random.rand()
+    assert torch.equal(a[0], b[0]) and a[1] == b[1]
+    assert make_seed(5) == 5
+    assert make_seed(np.random.default_rng(0)) == make_seed(np.random.default_rng(0))
+    with pytest.raises(ValueError, match="non-negative"):
+        make_seed(-1)
+    with pytest.raises(TypeError, match="random_state"):
+        make_seed("x")
+
+
+def test_devices_and_dtypes():
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device("auto").type in ("cpu", "cuda")
+    assert resolve_dtype("float64") is torch.float64
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        resolve_dtype("int8")
+    with pytest.raises(ValueError, match="device must be"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
