@@ -65,8 +65,8 @@ def mlp_mnist_demo(*, quick=False, random_state=0):
     text = (
         f"A multilayer perceptron with hidden layers {metrics['hidden_sizes']} and {clf.activation} activations "
         f"reads each 28x28 image as a vector of 784 pixels; it is trained by minibatch {clf.optimizer} on the "
-        f"cross-entropy loss, with gradients from backpropagation. Given {len(X_train)} training images "
-        f"({clf.validation_fraction:.0%} of them held out to stop early), it trained for {clf.n_epochs_} epochs "
+        f"cross-entropy loss, with gradients from backpropagation, dropout {clf.dropout:g} and a {clf.lr_schedule} "
+        f"learning-rate decay. Given {len(X_train)} training images, it trained for {clf.n_epochs_} epochs "
         f"({fit_seconds:.1f} s) and classifies {test_accuracy:.1%} of {len(X_test)} unseen test digits correctly. "
         "Many of the misclassified digits are ambiguous even to a human reader; the confusion matrix shows "
         "which digits are taken for which. The network knows nothing about neighbouring pixels: "
