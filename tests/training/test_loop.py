@@ -249,3 +249,27 @@ def test_train_argument_errors():
         train(model, [[1.0]], loss_fn=nn.functional.mse_loss)
     with pytest.raises(TypeError, match="step must be"):
         train(model, (x, y), step=object())
+
+
+def test_gradient_clipping_bounds_each_update():
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    x, y = _line_data(32)
+    rec = Recorder(lambda s: torch.cat([p.detach().flatten() for p in s.module.parameters()]), on="batch")
+    train(model, (x * 100, y * 100), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=1.0, clip_grad_norm=1e-3,
+          batch_size=8, max_epochs=2, callbacks=[rec], verbose=0)
+    steps = [torch.linalg.norm(b[2] - a[2]).item() for a, b in zip(rec.records[:-1], rec.records[1:])]
+    assert len(steps) == 8
+    assert max(steps) <= 1e-3 * (1 + 1e-5)
+    assert min(steps) > 0.9e-3  # the raw gradients are huge, so every step is clipped
+
+
+def test_progress_bar_only_on_terminals_or_when_forced(capsys):
+    from scidl.training import ProgressBar
+
+    x, y = _line_data(16)
+    train(nn.Linear(1, 1), (x, y), loss_fn=nn.functional.mse_loss, max_epochs=3, verbose=1)
+    assert capsys.readouterr().err == ""  # pytest's stderr is not a TTY
+    train(nn.Linear(1, 1), (x, y), loss_fn=nn.functional.mse_loss, max_epochs=3, callbacks=[ProgressBar(force=True)], verbose=0)
+    err = capsys.readouterr().err
+    assert "training:" in err and "/3" in err
