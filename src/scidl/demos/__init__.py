@@ -15,13 +15,16 @@ least-squares   (chapter 2) a line, the spring energy k x^2/2 in the feature x^2
                 and sin(pi x) with polynomial and Gaussian features
 mlp-mnist       (chapter 3) MLPClassifier on the MNIST sample: accuracy, learning
                 curves, misclassified digits, confusion matrix
+kinetics        (chapter 7) Langevin dynamics, TICA, Markov state models (implied
+                timescales, Chapman-Kolmogorov test, PCCA+), TICA vs time-lagged
+                autoencoder and VAMPNet on hidden-state toys
 
 Heavy imports (torch, the estimators) happen inside each demo, so listing the
 demos is fast.
 """
 
 # Importing the demo modules registers them, in syllabus order.
-from scidl.demos import _least_squares, _mlp_mnist  # noqa: F401
+from scidl.demos import _kinetics, _least_squares, _mlp_mnist  # noqa: F401
 from scidl.demos._registry import (
     Demo,
     DemoOutput,

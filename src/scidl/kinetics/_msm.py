@@ -1,0 +1,315 @@
+"""Markov state models: maximum-likelihood estimation and analysis."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from scidl.base import PersistenceMixin
+from scidl.data._markov_chains import sample_markov_chain
+from scidl.kinetics._counts import TransitionCounts, connected_sets
+from scidl.kinetics._data import as_dtrajs
+from scidl.kinetics._estimation import _check_counts, stationary_distribution, transition_matrix_mle
+from scidl.kinetics._pcca import pcca
+from scidl.utils import InstanceOf, Interval, Options, check_fitted, make_seed, validate_params
+
+__all__ = ["MarkovStateModel"]
+
+
+class MarkovStateModel(PersistenceMixin, BaseEstimator):
+    """A Markov state model estimated by maximum likelihood from discrete trajectories.
+
+    Parameters
+    ----------
+    lagtime : int
+        Lag in steps.
+    reversible : bool
+        Enforce detailed balance (the reversible MLE); otherwise the row-normalised
+        counts (the non-reversible MLE).
+    stationary_distribution_constraint : array-like of shape (n_states,), optional
+        Fixed stationary distribution over all states (restricted to the active set and
+        renormalised); implies a reversible estimate.
+    count_mode : {"sliding", "sample", "effective"}
+        How transitions are counted (:class:`TransitionCounts`).
+    connectivity : {"largest", "all"}
+        ``"largest"`` restricts the model to the largest strongly connected set of
+        visited states (the default, as in deeptime); ``"all"`` keeps every state and
+        raises ``ValueError`` if the data are not strongly connected.
+    n_states : int, optional
+        Total number of states (default: largest index seen + 1).
+    tol : float
+        Convergence tolerance of the reversible iteration.
+    maxiter : int
+        Maximum sweeps of the reversible iteration.
+
+    Attributes
+    ----------
+    count_matrix_ : ndarray of shape (n_states_full, n_states_full)
+        Counts over all states.
+    active_set_ : ndarray of int
+        Original labels of the states in the model.
+    transition_matrix_ : ndarray of shape (n_states_, n_states_)
+    stationary_distribution_ : ndarray of shape (n_states_,)
+    n_states_ : int
+    active_count_fraction_ : float
+        Fraction of the counts inside the active set.
+    n_iterations_ : int
+        Sweeps of the reversible iteration (0 for the non-reversible MLE).
+
+    Notes
+    -----
+    The non-reversible MLE ``T_ij = C_ij / sum_k C_ik`` is also the least-squares
+    solution for propagating the state indicators ``chi_i(x) = 1[x in S_i]``:
+    regressing ``chi(x_{t+tau})`` on ``chi(x_t)`` gives
+    ``argmin_T sum_t |chi(x_{t+tau}) - chi(x_t) T|^2 = (X^T X)^(-1) X^T Y``, and for
+    one-hot rows ``X^T X = diag(row sums of C)`` and ``X^T Y = C``, so the solution is
+    the row-normalised count matrix. An MSM is thus a linear Koopman model (VAMP) on
+    indicator features.
+
+    Examples
+    --------
+    >>> from scidl.data._markov_chains import sample_markov_chain
+    >>> P = np.array([[0.9, 0.1], [0.05, 0.95]])
+    >>> dtraj = sample_markov_chain(P, 20000, random_state=0)
+    >>> msm = MarkovStateModel(lagtime=1).fit(dtraj)
+    >>> np.round(msm.transition_matrix_, 2)
+    array([[0.9 , 0.1 ],
+           [0.05, 0.95]])
+    """
+
+    _parameter_constraints = {
+        "lagtime": [Interval(numbers.Integral, 1, None)],
+        "reversible": [InstanceOf(bool)],
+        "stationary_distribution_constraint": [InstanceOf(np.ndarray, list, tuple), None],
+        "count_mode": [Options("sliding", "sample", "effective")],
+        "connectivity": [Options("largest", "all")],
+        "n_states": [Interval(numbers.Integral, 1, None), None],
+        "tol": [Interval(numbers.Real, 0, None, closed="neither")],
+        "maxiter": [Interval(numbers.Integral, 1, None)],
+    }
+
+    def __init__(
+        self,
+        lagtime=1,
+        *,
+        reversible=True,
+        stationary_distribution_constraint=None,
+        count_mode="sliding",
+        connectivity="largest",
+        n_states=None,
+        tol=1e-12,
+        maxiter=1_000_000,
+    ):
+        self.lagtime = lagtime
+        self.reversible = reversible
+        self.stationary_distribution_constraint = stationary_distribution_constraint
+        self.count_mode = count_mode
+        self.connectivity = connectivity
+        self.n_states = n_states
+        self.tol = tol
+        self.maxiter = maxiter
+
+    # ------------------------------------------------------------------ estimation
+    def fit(self, dtrajs, y=None):
+        """Estimate from one discrete trajectory or a list of them (state indices >= 0)."""
+        validate_params(self, self._parameter_constraints)
+        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states).fit(as_dtrajs(dtrajs))
+        return self._fit_counts(counts.count_matrix_, counts.state_histogram_ > 0)
+
+    def fit_from_counts(self, count_matrix):
+        """Estimate from a count matrix (``lagtime`` is then only used for timescales)."""
+        validate_params(self, self._parameter_constraints)
+        C = np.asarray(count_matrix, dtype=np.float64)
+        if C.ndim != 2 or C.shape[0] != C.shape[1]:
+            raise ValueError(f"count_matrix must be square; got shape {C.shape}.")
+        if not np.isfinite(C).all() or (C < 0).any():
+            raise ValueError("count_matrix must be finite with non-negative counts.")
+        visited = (C.sum(axis=0) + C.sum(axis=1)) > 0
+        return self._fit_counts(C, visited)
+
+    def _fit_counts(self, C, visited):
+        sets = [s for s in connected_sets(C) if visited[s].all()]
+        sets = [s for s in sets if C[np.ix_(s, s)].sum() > 0]
+        if not sets:
+            raise ValueError("no transitions within any connected set of states; the data are too short for this lagtime.")
+        if self.connectivity == "largest":
+            active = sets[0]
+        else:
+            if len(sets) > 1 or sets[0].size != C.shape[0]:
+                raise ValueError(
+                    f"the data are not strongly connected ({len(connected_sets(C))} connected sets, "
+                    f"{int((~visited).sum())} states never visited); use connectivity='largest'."
+                )
+            active = sets[0]
+        Ca = _check_counts(C[np.ix_(active, active)])
+        pi_fixed = None
+        if self.stationary_distribution_constraint is not None:
+            pi_all = np.asarray(self.stationary_distribution_constraint, dtype=np.float64).ravel()
+            if pi_all.shape != (C.shape[0],):
+                raise ValueError(f"stationary_distribution_constraint must have {C.shape[0]} entries; got {pi_all.shape[0]}.")
+            pi_fixed = pi_all[active]
+            if (pi_fixed <= 0).any() or not np.isfinite(pi_fixed).all():
+                raise ValueError("stationary_distribution_constraint must be positive on the active set.")
+            pi_fixed = pi_fixed / pi_fixed.sum()
+        T, it = transition_matrix_mle(
+            Ca,
+            reversible=self.reversible,
+            stationary_distribution=pi_fixed,
+            tol=self.tol,
+            maxiter=self.maxiter,
+            return_iterations=True,
+        )
+        self.count_matrix_ = C
+        self.active_set_ = active
+        self.transition_matrix_ = T
+        self.stationary_distribution_ = stationary_distribution(T) if pi_fixed is None else pi_fixed
+        self.n_states_ = int(active.size)
+        self.active_count_fraction_ = float(Ca.sum() / C.sum())
+        self.n_iterations_ = int(it)
+        return self
+
+    @property
+    def is_reversible(self):
+        return bool(self.reversible or self.stationary_distribution_constraint is not None)
+
+    # ------------------------------------------------------------------ spectral analysis
+    def _spectrum(self):
+        check_fitted(self, "transition_matrix_")
+        key = id(self.transition_matrix_)
+        if getattr(self, "_spectrum_cache", (None,))[0] == key:
+            return self._spectrum_cache[1:]
+        T, pi = self.transition_matrix_, self.stationary_distribution_
+        if self.is_reversible:
+            s = np.sqrt(pi)
+            S = s[:, None] * T / s[None, :]
+            w, U = np.linalg.eigh(0.5 * (S + S.T))
+            order = np.argsort(-np.abs(w), kind="stable")
+            w, U = w[order], U[:, order]
+            R = U / s[:, None]  # right eigenvectors, pi-orthonormal
+            L = U * s[:, None]  # left eigenvectors
+        else:
+            w, L, R = _eig_general(T)
+        self._spectrum_cache = (key, w, R, L)
+        return w, R, L
+
+    def eigenvalues(self, k=None):
+        """The ``k`` largest-magnitude eigenvalues of the transition matrix."""
+        return self._spectrum()[0][:k]
+
+    def right_eigenvectors(self, k=None):
+        return self._spectrum()[1][:, :k]
+
+    def left_eigenvectors(self, k=None):
+        return self._spectrum()[2][:, :k]
+
+    def timescales(self, k=None):
+        """Implied timescales ``-lagtime / log|lambda_i|`` (in trajectory steps), ``i >= 1``."""
+        w = np.abs(self.eigenvalues(None if k is None else k + 1)[1:])
+        with np.errstate(divide="ignore"):
+            return -self.lagtime / np.log(np.clip(np.real(w), 1e-300, 1.0))
+
+    def propagate(self, p0, n_steps=1):
+        """Distribution after ``n_steps`` model steps (``n_steps * lagtime`` frames)."""
+        check_fitted(self, "transition_matrix_")
+        p = np.asarray(p0, dtype=np.float64)
+        for _ in range(int(n_steps)):
+            p = p @ self.transition_matrix_
+        return p
+
+    # ------------------------------------------------------------------ sets and paths
+    def _as_set(self, states, name):
+        s = np.atleast_1d(np.asarray(states, dtype=np.int64))
+        if s.size == 0 or (s < 0).any() or (s >= self.n_states_).any():
+            raise ValueError(f"{name} must be non-empty indices into the active set [0, {self.n_states_}); got {states!r}.")
+        return np.unique(s)
+
+    def mfpt(self, A, B):
+        """Mean first-passage time (in trajectory steps) from set ``A`` to set ``B``.
+
+        Solves ``m_i = lagtime + sum_j T_ij m_j`` outside ``B`` with ``m = 0`` on ``B``
+        and averages over ``A`` weighted by the stationary distribution.
+        """
+        check_fitted(self, "transition_matrix_")
+        A, B = self._as_set(A, "A"), self._as_set(B, "B")
+        n = self.n_states_
+        rest = np.setdiff1d(np.arange(n), B)
+        m = np.zeros(n)
+        if rest.size:
+            T = self.transition_matrix_
+            M = np.eye(rest.size) - T[np.ix_(rest, rest)]
+            m[rest] = np.linalg.solve(M, np.full(rest.size, float(self.lagtime)))
+        w = self.stationary_distribution_[A]
+        return float(w @ m[A] / w.sum())
+
+    def committor(self, A, B, *, forward=True):
+        """Forward (or backward) committor: probability to reach ``B`` before ``A``
+        (or, backward, to have come from ``A`` rather than ``B``)."""
+        check_fitted(self, "transition_matrix_")
+        A, B = self._as_set(A, "A"), self._as_set(B, "B")
+        if np.intersect1d(A, B).size:
+            raise ValueError("A and B must be disjoint.")
+        T = self.transition_matrix_
+        if not forward:
+            pi = self.stationary_distribution_
+            T = (T * pi[:, None]).T / pi[:, None]  # time-reversed chain
+        n = self.n_states_
+        rest = np.setdiff1d(np.arange(n), np.union1d(A, B))
+        q = np.zeros(n)
+        target = A if not forward else B
+        q[target] = 1.0
+        if rest.size:
+            M = np.eye(rest.size) - T[np.ix_(rest, rest)]
+            q[rest] = np.linalg.solve(M, T[np.ix_(rest, target)].sum(axis=1))
+        return q
+
+    def pcca(self, n_metastable):
+        """PCCA+ metastable sets and memberships (see :func:`scidl.kinetics.pcca`)."""
+        check_fitted(self, "transition_matrix_")
+        return pcca(self.transition_matrix_, self.stationary_distribution_, n_metastable, reversible=self.is_reversible)
+
+    # ------------------------------------------------------------------ data
+    def transform(self, dtrajs):
+        """Map original state labels to active-set indices (``-1`` outside the active set)."""
+        check_fitted(self, "transition_matrix_")
+        lut = np.full(self.count_matrix_.shape[0], -1, dtype=np.int64)
+        lut[self.active_set_] = np.arange(self.n_states_)
+        out = []
+        for d in as_dtrajs(dtrajs):
+            r = np.full(d.shape, -1, dtype=np.int64)
+            inside = d < lut.size
+            r[inside] = lut[d[inside]]
+            out.append(r)
+        return out if isinstance(dtrajs, list | tuple) and np.ndim(dtrajs[0]) >= 1 else out[0]
+
+    def simulate(self, n_steps, *, start=None, random_state=None):
+        """Sample a trajectory of the model (one frame per ``lagtime``), in original labels."""
+        check_fitted(self, "transition_matrix_")
+        if start is None:
+            rng = np.random.default_rng(make_seed(random_state))
+            start_i = int(rng.choice(self.n_states_, p=self.stationary_distribution_))
+            seed = rng
+        else:
+            where = np.flatnonzero(self.active_set_ == start)
+            if where.size == 0:
+                raise ValueError(f"start state {start} is not in the active set.")
+            start_i = int(where[0])
+            seed = make_seed(random_state)
+        traj = sample_markov_chain(self.transition_matrix_, n_steps, start=start_i, random_state=seed)
+        return self.active_set_[traj]
+
+
+def _eig_general(T):
+    import scipy.linalg
+
+    w, L, R = scipy.linalg.eig(T, left=True, right=True)
+    L = L.conj()  # scipy's vl satisfies vl^H T = w vl^H; we want l^T T = w l^T
+    order = np.argsort(-np.abs(w), kind="stable")
+    w, L, R = w[order], L[:, order], R[:, order]
+    if np.allclose(w.imag, 0):
+        w, L, R = w.real, L.real, R.real
+    # normalise so that L^T R = I
+    scale = np.einsum("ij,ij->j", L, R)
+    R = R / scale
+    return w, R, L

@@ -1,0 +1,12 @@
+"""Kinetics tests run single-threaded: small problems, shared CPUs."""
+
+import pytest
+import torch
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
