@@ -29,6 +29,7 @@ same global batches.
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -85,13 +86,20 @@ class StepContext:
         return self.state.epoch
 
     def check_finite(self, loss):
-        ok = torch.isfinite(loss.detach()).all()
+        """Raise (before any backward pass) if ``loss`` is NaN or infinite."""
+        loss = loss.detach()
+        if loss.numel() == 1:
+            value = loss.item()  # one cheap call; much faster than isfinite().all() on small tensors
+            ok = math.isfinite(value)
+        else:
+            ok = bool(torch.isfinite(loss).all())
+            value = float("nan")
         if self.world_size > 1:  # every rank must stop together, or the others hang
-            flag = ok.to(torch.float32).reshape(1)
+            flag = torch.tensor([1.0 if ok else 0.0], device=loss.device)
             dist.all_reduce(flag, op=dist.ReduceOp.MIN)
-            ok = flag[0] > 0
-        if not bool(ok):
-            raise _NonFiniteLoss(float(loss.detach().reshape(-1)[0]))
+            ok = bool(flag.item() > 0)
+        if not ok:
+            raise _NonFiniteLoss(value)
 
     def backward(self, loss):
         (loss * self.loss_scale if self.loss_scale != 1.0 else loss).backward()
@@ -287,14 +295,14 @@ def train(
                 ctx.loss_scale = local_size * world_size / global_size if world_size > 1 and not is_loader else 1.0
                 out = step.train_step(module, batch, optimizers, ctx)
                 state.global_step += 1
-                for k, v in out.items():
-                    sums[k] = sums.get(k, 0.0) + v.detach() * local_size
+                for k, v in out.items():  # Python floats: cheaper than tensor arithmetic per batch
+                    sums[k] = sums.get(k, 0.0) + float(v) * local_size
                 count += local_size
                 for cb in batch_callbacks:
                     cb.on_batch_end(state, out)
             if count == 0:
                 raise ValueError("The training data produced no minibatch; is the DataLoader empty?")
-            totals = torch.stack([torch.as_tensor(sums[k], dtype=torch.float64) for k in sums] + [torch.tensor(float(count), dtype=torch.float64)])
+            totals = torch.tensor([*sums.values(), float(count)], dtype=torch.float64)
             if world_size > 1:
                 totals = totals.to(device)
                 dist.all_reduce(totals)
