@@ -273,3 +273,35 @@ def test_progress_bar_only_on_terminals_or_when_forced(capsys):
     train(nn.Linear(1, 1), (x, y), loss_fn=nn.functional.mse_loss, max_epochs=3, callbacks=[ProgressBar(force=True)], verbose=0)
     err = capsys.readouterr().err
     assert "training:" in err and "/3" in err
+
+
+def test_indexed_lagged_pairs_share_the_frames_and_cover_each_pair_once():
+    from scidl.training import lagged_pairs
+
+    frames = torch.arange(20.0)[:, None]
+    starts = torch.tensor([0, 1, 2, 3, 4, 10, 11, 12])  # two trajectories: 0-9 and 10-19, lag 5
+    pairs = lagged_pairs(frames, starts, lagtime=5)
+    assert pairs.tensors[0].data_ptr() == frames.data_ptr()  # no copy of the trajectory
+    seen = []
+    for batch, size, _ in _in_memory_batches(pairs, 3, torch.Generator().manual_seed(0), 0, 1):
+        x0, x1 = batch
+        assert len(x0) == size and torch.equal(x1 - x0, torch.full_like(x0, 5.0))
+        seen += x0[:, 0].tolist()
+    assert sorted(seen) == starts.float().tolist()
+    stacked = lagged_pairs(frames, starts, lagtime=5, stacked=True).subset([1, 5])
+    assert stacked.batch(torch.arange(2))[0].tolist() == [[1.0, 6.0], [10.0, 15.0]]
+    with pytest.raises(ValueError, match="starts must lie"):
+        lagged_pairs(frames, torch.tensor([15]), lagtime=5)
+
+
+def test_training_on_indexed_pairs_learns_the_lagged_map():
+    from scidl.training import lagged_pairs
+
+    frames = torch.linspace(-1, 1, 101)[:, None]
+    pairs = lagged_pairs(frames, torch.arange(96), lagtime=5)  # x_{t+5} = x_t + 0.1
+    torch.manual_seed(0)
+    model = nn.Linear(1, 1)
+    hist = train(model, pairs, loss_fn=nn.functional.mse_loss, validation_data=pairs.subset(torch.arange(10)),
+                 optimizer="sgd", lr=0.5, batch_size=16, max_epochs=100, verbose=0)
+    assert model.weight.item() == pytest.approx(1.0, abs=1e-3) and model.bias.item() == pytest.approx(0.1, abs=1e-3)
+    assert hist["valid_loss"][-1] < 1e-6

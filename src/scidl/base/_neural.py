@@ -122,6 +122,26 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
     def _target_dtype(self, dtype):
         return dtype
 
+    def _n_fit_samples(self, X, target) -> int:
+        """Number of training samples (what the validation split divides)."""
+        return len(X)
+
+    def _make_datasets(self, X, target, splits, dtype, device) -> list:
+        """Training data for the loop, one entry per index array in ``splits`` (None stays None).
+
+        The default is a tuple ``(X[idx], target[idx])`` of tensors; lagged models
+        return :class:`~scidl.training.IndexedData` views instead.
+        """
+        out = []
+        for idx in splits:
+            if idx is None:
+                out.append(None)
+                continue
+            xt = torch.as_tensor(np.ascontiguousarray(X[idx]), dtype=dtype, device=device)
+            tt = torch.as_tensor(np.ascontiguousarray(target[idx]), dtype=self._target_dtype(dtype), device=device)
+            out.append((xt, tt))
+        return out
+
     # -- fitting --------------------------------------------------------------
     def _validate_hyperparameters(self):
         validate_params(self, {**_COMMON_CONSTRAINTS, **self._extra_constraints})
@@ -144,7 +164,7 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         seed = make_seed(self.random_state)
         self.device_ = str(device)
 
-        n = len(X)
+        n = self._n_fit_samples(X, target)
         rng = np.random.default_rng(seed)
         n_valid = int(self.validation_fraction * n)
         valid_idx = None
@@ -154,11 +174,6 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         else:
             train_idx = slice(None)
 
-        def tensors(idx):
-            xt = torch.as_tensor(np.ascontiguousarray(X[idx]), dtype=dtype, device=device)
-            tt = torch.as_tensor(np.ascontiguousarray(target[idx]), dtype=self._target_dtype(dtype), device=device)
-            return (xt, tt)
-
         callbacks = list(self.callbacks or ())
         if self.patience is not None:
             monitor = "valid_loss" if valid_idx is not None else "train_loss"
@@ -166,10 +181,11 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         self.history_ = History()
         with seeded(seed, device):
             self.module_ = self._build_module().to(device=device, dtype=dtype)
+            train_data, valid_data = self._make_datasets(X, target, [train_idx, valid_idx], dtype, device)
             try:
                 train(
                     self.module_,
-                    tensors(train_idx),
+                    train_data,
                     loss_fn=self._loss_fn(),
                     metrics=self._metrics(),
                     optimizer=self.optimizer,
@@ -178,7 +194,7 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
                     lr_schedule=self.lr_schedule,
                     batch_size=self.batch_size,
                     max_epochs=self.max_epochs,
-                    validation_data=tensors(valid_idx) if valid_idx is not None else None,
+                    validation_data=valid_data,
                     clip_grad_norm=self.clip_grad_norm,
                     callbacks=callbacks,
                     history=self.history_,

@@ -13,6 +13,7 @@ from scidl.base import NeuralEstimator
 from scidl.kinetics._data import as_trajectories, check_lagtime, trajectories_and_kind
 from scidl.nn._activations import ACTIVATIONS
 from scidl.nn._modules import MLP
+from scidl.training import lagged_pairs
 from scidl.utils import InstanceOf, Interval, Options, check_fitted, check_int_sequence
 
 __all__ = ["TimeLaggedAutoencoder", "VAMPNet", "vamp2_score_torch"]
@@ -120,7 +121,7 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
         self.callbacks = callbacks
 
     def _lagged_pairs(self, X):
-        """Standardised ``(x_t, x_{t+tau})`` over all trajectories (one stacked copy, float32 kept)."""
+        """Standardised frames of all trajectories (one copy) and the start index of every lagged pair."""
         tau = check_lagtime(self.lagtime)
         trajs = as_trajectories(X, owner=type(self).__name__)
         if not any(t.shape[0] > tau for t in trajs):
@@ -130,9 +131,20 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
         self.mean_ = allx.mean(axis=0, dtype=np.float64)
         std = allx.std(axis=0, dtype=np.float64)
         self.scale_ = np.where(std > 0, std, 1.0)
-        x0 = np.concatenate([t[:-tau] for t in trajs if t.shape[0] > tau])
-        x1 = np.concatenate([t[tau:] for t in trajs if t.shape[0] > tau])
-        return self._standardise(x0), self._standardise(x1)
+        offsets = np.cumsum([0] + [t.shape[0] for t in trajs])
+        starts = np.concatenate([np.arange(o, o + t.shape[0] - tau) for o, t in zip(offsets, trajs) if t.shape[0] > tau])
+        return self._standardise(allx), starts
+
+    def _n_fit_samples(self, X, target):
+        return len(target)  # the number of lagged pairs
+
+    # Lagged pairs are gathered per minibatch from the one copy of the frames.
+    _stacked_pairs = False
+
+    def _make_datasets(self, X, target, splits, dtype, device):
+        frames = torch.as_tensor(X, dtype=dtype, device=device)
+        pairs = lagged_pairs(frames, target, check_lagtime(self.lagtime), stacked=self._stacked_pairs)
+        return [None if idx is None else pairs.subset(np.arange(len(target))[idx]) for idx in splits]
 
     def _standardise(self, x):
         return ((x - self.mean_) / self.scale_).astype(x.dtype, copy=False)
@@ -213,8 +225,8 @@ class VAMPNet(_LaggedNeural):
     One network with a softmax output (``dim`` fuzzy states) is applied to ``x_t`` and to
     ``x_{t+tau}``; training maximises the VAMP-2 score of the pair of outputs on each
     minibatch (:func:`vamp2_score_torch`), so the states become the best Markov
-    model's states. Pairs enter the loop stacked side by side, so that the one training
-    loop's ``loss_fn(output, target)`` sees both halves.
+    model's states. Each minibatch gathers the pairs ``[x_t, x_{t+tau}]`` side by side
+    from one copy of the frames, so the one training loop's ``loss_fn`` sees both halves.
 
     Parameters
     ----------
@@ -236,6 +248,7 @@ class VAMPNet(_LaggedNeural):
     """
 
     _extra_constraints = {**_DEEP_CONSTRAINTS, "epsilon": [Interval(numbers.Real, 0, 1, closed="left")]}
+    _stacked_pairs = True
 
     def __init__(
         self,
@@ -285,8 +298,7 @@ class VAMPNet(_LaggedNeural):
     def _prepare_fit(self, X, y):
         if self.dim < 2:
             raise ValueError(f"VAMPNet needs dim >= 2 output states; got dim={self.dim}.")
-        x0, x1 = self._lagged_pairs(X)
-        return np.hstack([x0, x1]), np.zeros((x0.shape[0], 1), dtype=x0.dtype)
+        return self._lagged_pairs(X)
 
     def _build_module(self):
         hs = check_int_sequence(self.hidden_sizes, "hidden_sizes")

@@ -4,6 +4,8 @@
   divergence guard, interrupt handling and torchrun data parallelism.
 - :class:`Step`, :class:`SupervisedStep`: what one minibatch update does.
 - :class:`History`: per-epoch records.
+- :class:`IndexedData`, :func:`lagged_pairs`: minibatches gathered by index
+  (lagged pairs of a trajectory without copying it).
 - Callbacks: :class:`ProgressBar`, :class:`EarlyStopping`, :class:`Checkpoint`,
   :class:`Recorder`, base :class:`Callback`.
 - :func:`make_optimizer`, :func:`make_scheduler`: optimizers and schedules by name.
@@ -17,6 +19,7 @@ from scidl.training._callbacks import (
     Recorder,
     load_checkpoint,
 )
+from scidl.training._data import IndexedData, lagged_pairs
 from scidl.training._distributed import distributed_context, is_main_process
 from scidl.training._history import History
 from scidl.training._loop import DivergenceError, StepContext, TrainState, train
@@ -31,6 +34,7 @@ __all__ = [
     "DivergenceError",
     "EarlyStopping",
     "History",
+    "IndexedData",
     "ProgressBar",
     "Recorder",
     "Step",
@@ -39,6 +43,7 @@ __all__ = [
     "TrainState",
     "distributed_context",
     "is_main_process",
+    "lagged_pairs",
     "load_checkpoint",
     "make_optimizer",
     "make_scheduler",

@@ -39,6 +39,7 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from scidl.training._callbacks import Callback, ProgressBar
+from scidl.training._data import IndexedData
 from scidl.training._distributed import distributed_context
 from scidl.training._history import History
 from scidl.training._optim import make_optimizer, make_scheduler
@@ -114,6 +115,10 @@ def _overrides(cb, name):
 
 
 def _as_tensors(data, device, name):
+    if isinstance(data, IndexedData):
+        if len(data) == 0:
+            raise ValueError(f"{name} is empty.")
+        return data.to(device)
     if isinstance(data, torch.Tensor):
         data = (data,)
     if not isinstance(data, list | tuple) or not data or not all(isinstance(t, torch.Tensor) for t in data):
@@ -128,9 +133,12 @@ def _as_tensors(data, device, name):
 
 def _in_memory_batches(tensors, batch_size, generator, rank, world_size):
     """Yield ``(local_batch, local_size, global_size)`` for one shuffled epoch."""
-    n = len(tensors[0])
-    perm = torch.randperm(n, generator=generator).to(tensors[0].device)
-    shuffled = [t.index_select(0, perm) for t in tensors]  # one gather per epoch
+    indexed = isinstance(tensors, IndexedData)
+    n = len(tensors) if indexed else len(tensors[0])
+    device = tensors.index.device if indexed else tensors[0].device
+    perm = torch.randperm(n, generator=generator).to(device)
+    if not indexed:
+        shuffled = [t.index_select(0, perm) for t in tensors]  # one gather per epoch
     for start in range(0, n, batch_size):
         stop = min(start + batch_size, n)
         if world_size > 1:
@@ -140,7 +148,8 @@ def _in_memory_batches(tensors, batch_size, generator, rank, world_size):
             lo, hi = bounds[rank], bounds[rank + 1]
         else:
             lo, hi = start, stop
-        yield tuple(t[lo:hi] for t in shuffled), hi - lo, stop - start
+        batch = tensors.batch(perm[lo:hi]) if indexed else tuple(t[lo:hi] for t in shuffled)
+        yield batch, hi - lo, stop - start
 
 
 def _loader_batches(loader, device, epoch):
@@ -159,9 +168,13 @@ def _evaluate(step, module, data, device, batch_size, ctx):
     module.eval()
     sums, count = {}, 0
     with torch.no_grad():
-        batches = _loader_batches(data, device, 0) if isinstance(data, DataLoader) else (
-            (tuple(t[i : i + batch_size] for t in data), min(batch_size, len(data[0]) - i), 0) for i in range(0, len(data[0]), batch_size)
-        )
+        if isinstance(data, DataLoader):
+            batches = _loader_batches(data, device, 0)
+        elif isinstance(data, IndexedData):
+            positions = torch.arange(len(data), device=data.index.device)
+            batches = ((data.batch(positions[i : i + batch_size]), min(batch_size, len(data) - i), 0) for i in range(0, len(data), batch_size))
+        else:
+            batches = ((tuple(t[i : i + batch_size] for t in data), min(batch_size, len(data[0]) - i), 0) for i in range(0, len(data[0]), batch_size))
         for batch, size, _ in batches:
             for k, v in step.eval_step(module, batch, ctx).items():
                 sums[k] = sums.get(k, 0.0) + v.detach().double() * size
@@ -198,8 +211,9 @@ def train(
     ----------
     module : torch.nn.Module
         The model; trained in place.
-    data : tensor, tuple of tensors, or DataLoader
+    data : tensor, tuple of tensors, IndexedData, or DataLoader
         Training data, e.g. ``(X, y)``. Tensors are moved to ``device`` once.
+        :class:`IndexedData` builds each minibatch by index (e.g. lagged pairs).
     loss_fn : callable, optional
         ``loss_fn(output, target) -> scalar`` averaged over the batch; builds a
         :class:`SupervisedStep`. Give either ``loss_fn`` or ``step``.
@@ -211,7 +225,7 @@ def train(
         See :func:`~scidl.training.make_scheduler`; stepped once per epoch.
     batch_size, max_epochs : int
         Minibatch size (the global one under torchrun) and number of epochs.
-    validation_data : tuple of tensors or DataLoader, optional
+    validation_data : tuple of tensors, IndexedData or DataLoader, optional
         Evaluated after each epoch (``valid_loss`` and ``valid_<metric>``).
     metrics : dict, optional
         ``{name: fn(output, target)}`` for validation, with ``loss_fn``.
