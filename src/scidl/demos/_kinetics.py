@@ -64,13 +64,8 @@ def _compare_slow_coordinates(*, quick, random_state):
         sqrt_model,
         swissroll_model,
     )
-    from scidl.kinetics import (
-        TICA,
-        MarkovStateModel,
-        TimeLaggedAutoencoder,
-        VAMPNet,
-        plot_hidden_state_separation,
-    )
+    from scidl.kinetics import TICA, MarkovStateModel, TimeLaggedAutoencoder, VAMPNet
+    from scidl.plot import plot_hidden_state_separation
 
     n = 2000 if quick else 10_000
     epochs = 8 if quick else 40
@@ -130,6 +125,8 @@ def run(*, quick=False, random_state=0):
         ck_test,
         count_transitions,
         implied_timescales,
+    )
+    from scidl.plot import (
         plot_ck_test,
         plot_implied_timescales,
         plot_metastable_sets,

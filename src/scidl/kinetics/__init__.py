@@ -12,9 +12,9 @@
 - :func:`implied_timescales` (with bootstrap bands) and :func:`ck_test`: model validation.
 - :class:`TimeLaggedAutoencoder` and :class:`VAMPNet`: non-linear slow coordinates on the
   one training loop.
-- Figures: :func:`plot_tica_projection`, :func:`plot_implied_timescales`,
-  :func:`plot_ck_test`, :func:`plot_metastable_sets`,
-  :func:`plot_hidden_state_separation`.
+- Figures of these results are in :mod:`scidl.plot` (``plot_tica_projection``,
+  ``plot_implied_timescales``, ``plot_ck_test``, ``plot_metastable_sets``,
+  ``plot_hidden_state_separation``).
 
 The lecture's framing: an MSM is linear regression on state indicators. With one-hot
 features ``chi(x_t)``, the least-squares propagator ``argmin_T sum_t |chi(x_{t+tau}) -
@@ -35,13 +35,6 @@ from scidl.kinetics._deep import TimeLaggedAutoencoder, VAMPNet, vamp2_score_tor
 from scidl.kinetics._estimation import stationary_distribution, transition_matrix_mle
 from scidl.kinetics._msm import MarkovStateModel
 from scidl.kinetics._pcca import PCCA, pcca
-from scidl.kinetics._plotting import (
-    plot_ck_test,
-    plot_hidden_state_separation,
-    plot_implied_timescales,
-    plot_metastable_sets,
-    plot_tica_projection,
-)
 from scidl.kinetics._tica import TICA
 from scidl.kinetics._validation import CKTest, ImpliedTimescales, ck_test, implied_timescales
 from scidl.kinetics._vamp import VAMP, vamp_cross_validate
@@ -64,11 +57,6 @@ __all__ = [
     "count_transitions",
     "largest_connected_set",
     "pcca",
-    "plot_ck_test",
-    "plot_hidden_state_separation",
-    "plot_implied_timescales",
-    "plot_metastable_sets",
-    "plot_tica_projection",
     "stationary_distribution",
     "transition_matrix_mle",
     "vamp_cross_validate",

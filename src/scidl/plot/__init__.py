@@ -11,6 +11,12 @@ plot_regression_1d      1D data, fitted curve and true function
 plot_decision_boundary  a 2D classifier's regions (probabilities or labels) and the data
 plot_image_grid         a grid of images titled by label, prediction or "true→pred"
 plot_confusion_matrix   true versus predicted classes
+plot_tica_projection    a TICA projection as a free-energy surface (or coloured scatter)
+plot_implied_timescales implied timescales versus lagtime with bootstrap bands
+plot_ck_test            the Chapman-Kolmogorov test: predicted versus estimated
+plot_metastable_sets    PCCA+ metastable sets drawn on a 2D potential
+plot_hidden_state_separation
+                        a slow coordinate's histogram per hidden state (TICA vs TAE)
 style                   context manager applying the scidl style (rcParams)
 subplots                a new styled Figure with a grid of Axes (no pyplot), for panels
 PALETTE                 the colour-blind-safe palette (Okabe & Ito)
@@ -20,6 +26,13 @@ from scidl.plot._confusion import plot_confusion_matrix
 from scidl.plot._decision import plot_decision_boundary
 from scidl.plot._history import plot_history
 from scidl.plot._images import plot_image_grid
+from scidl.plot._kinetics import (
+    plot_ck_test,
+    plot_hidden_state_separation,
+    plot_implied_timescales,
+    plot_metastable_sets,
+    plot_tica_projection,
+)
 from scidl.plot._regression import plot_regression_1d
 from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
 
@@ -27,11 +40,16 @@ __all__ = [
     "PALETTE",
     "SEQUENTIAL_CMAP",
     "STYLE",
+    "plot_ck_test",
     "plot_confusion_matrix",
     "plot_decision_boundary",
+    "plot_hidden_state_separation",
     "plot_history",
     "plot_image_grid",
+    "plot_implied_timescales",
+    "plot_metastable_sets",
     "plot_regression_1d",
+    "plot_tica_projection",
     "style",
     "subplots",
 ]

@@ -8,10 +8,8 @@ from matplotlib.figure import Figure
 
 from scidl.data import get_potential
 from scidl.data._markov_chains import SWISSROLL_TRANSITION_MATRIX, sample_markov_chain
-from scidl.kinetics import (
-    MarkovStateModel,
-    ck_test,
-    implied_timescales,
+from scidl.kinetics import MarkovStateModel, ck_test, implied_timescales
+from scidl.plot import (
     plot_ck_test,
     plot_implied_timescales,
     plot_metastable_sets,

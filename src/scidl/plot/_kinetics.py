@@ -1,4 +1,4 @@
-"""Figures of the kinetics chapter (matplotlib ``Figure`` objects, never shown implicitly).
+"""Figures of the kinetics chapter (moved here from scidl.kinetics: plots live in scidl.plot) (matplotlib ``Figure`` objects, never shown implicitly).
 
 These take fitted results and arrays only; they never fit anything.
 """
@@ -6,6 +6,8 @@ These take fitted results and arrays only; they never fit anything.
 from __future__ import annotations
 
 import numpy as np
+
+from scidl.plot._style import styled
 
 __all__ = [
     "plot_ck_test",
@@ -22,6 +24,7 @@ def _figure(figsize):
     return Figure(figsize=figsize, layout="constrained")
 
 
+@styled
 def plot_tica_projection(Y, *, color=None, bins=60, kT=1.0, title="TICA projection"):
     """Free energy ``-kT log p`` of the first two components (or a scatter coloured by ``color``)."""
     Y = np.concatenate(Y) if isinstance(Y, list) else np.asarray(Y)
@@ -52,6 +55,7 @@ def plot_tica_projection(Y, *, color=None, bins=60, kT=1.0, title="TICA projecti
     return fig
 
 
+@styled
 def plot_implied_timescales(its, *, dt=1.0, units="steps", exact=None, title="Implied timescales"):
     """Implied timescales versus lag time with bootstrap bands (95 %) and optional exact values.
 
@@ -83,6 +87,7 @@ def plot_implied_timescales(its, *, dt=1.0, units="steps", exact=None, title="Im
     return fig
 
 
+@styled
 def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
     """Grid of ``P(I -> J)`` over lag time: model prediction (line) and re-estimates (dashed)."""
     m = ck.predictions.shape[1]
@@ -104,6 +109,7 @@ def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
     return fig
 
 
+@styled
 def plot_metastable_sets(potential, centers, assignments, *, kT=1.0, n_grid=120, title="PCCA+ metastable sets"):
     """Metastable sets (colours) of cluster centres drawn on the potential's landscape."""
     centers = np.asarray(centers, dtype=np.float64)
@@ -135,6 +141,7 @@ def plot_metastable_sets(potential, centers, assignments, *, kT=1.0, n_grid=120,
     return fig
 
 
+@styled
 def plot_hidden_state_separation(rows, *, bins=50, title="Slow coordinate by hidden state"):
     """Histograms of a one-dimensional slow coordinate, split by the hidden state.
 
