@@ -26,6 +26,12 @@ from scidl.utils import (
 
 __all__ = ["NeuralEstimator"]
 
+
+def _writable(a):
+    """A contiguous array torch may wrap: read-only inputs (e.g. memory maps) are copied."""
+    a = np.ascontiguousarray(a)
+    return a if a.flags.writeable else a.copy()
+
 _COMMON_CONSTRAINTS = {
     "optimizer": [Options(*OPTIMIZERS), InstanceOf(type, callable, description="a torch optimizer class or factory")],
     "lr": [Interval(numbers.Real, 0, None, closed="neither")],
@@ -137,8 +143,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
             if idx is None:
                 out.append(None)
                 continue
-            xt = torch.as_tensor(np.ascontiguousarray(X[idx]), dtype=dtype, device=device)
-            tt = torch.as_tensor(np.ascontiguousarray(target[idx]), dtype=self._target_dtype(dtype), device=device)
+            xt = torch.as_tensor(_writable(X[idx]), dtype=dtype, device=device)
+            tt = torch.as_tensor(_writable(target[idx]), dtype=self._target_dtype(dtype), device=device)
             out.append((xt, tt))
         return out
 
@@ -219,6 +225,6 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         outs = []
         with torch.no_grad():
             for start in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(np.ascontiguousarray(X[start : start + chunk_size]), dtype=dtype, device=device)
+                xt = torch.as_tensor(_writable(X[start : start + chunk_size]), dtype=dtype, device=device)
                 outs.append(self.module_(xt).cpu())
         return torch.cat(outs)

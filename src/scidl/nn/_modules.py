@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import torch
 from torch import nn
 
 from scidl.nn._activations import gain_factor, get_activation
@@ -34,6 +33,7 @@ class MLP(nn.Module):
 
     Examples
     --------
+    >>> import torch
     >>> net = MLP(4, 3, hidden_sizes=(8,))
     >>> net(torch.zeros(2, 4)).shape
     torch.Size([2, 3])
