@@ -15,6 +15,11 @@ least-squares   (chapter 2) a line, the spring energy k x^2/2 in the feature x^2
                 and sin(pi x) with polynomial and Gaussian features
 mlp-mnist       (chapter 3) MLPClassifier on the MNIST sample: accuracy, learning
                 curves, misclassified digits, confusion matrix
+autoencoder-vs-pca
+                (chapter 6) PCA, linear and nonlinear autoencoders on MNIST:
+                reconstructions and error versus bottleneck size, 2D latent spaces
+clustering      (chapter 6) k-means versus DBSCAN on blobs, moons and rings; MNIST
+                clustering accuracy (Hungarian matching) and NMI
 kinetics        (chapter 7) Langevin dynamics, TICA, Markov state models (implied
                 timescales, Chapman-Kolmogorov test, PCCA+), TICA vs time-lagged
                 autoencoder and VAMPNet on hidden-state toys
@@ -24,7 +29,7 @@ demos is fast.
 """
 
 # Importing the demo modules registers them, in syllabus order.
-from scidl.demos import _kinetics, _least_squares, _mlp_mnist  # noqa: F401
+from scidl.demos import _autoencoder_vs_pca, _clustering, _kinetics, _least_squares, _mlp_mnist  # noqa: F401
 from scidl.demos._registry import (
     Demo,
     DemoOutput,

@@ -1,0 +1,359 @@
+"""k-means clustering: k-means++ seeding and Lloyd or mini-batch iterations in torch."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
+
+from scidl.base import PersistenceMixin
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    Options,
+    check_array,
+    check_fitted,
+    make_seed,
+    resolve_device,
+    resolve_dtype,
+    validate_data,
+    validate_params,
+)
+
+__all__ = ["KMeans"]
+
+# Samples per chunk of the assignment step: a (chunk x n_clusters) block of
+# distances stays in cache, and the per-chunk Python overhead stays small.
+_CHUNK_ELEMENTS = 2**19
+
+
+def _tensor(X, dtype, device):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # read-only arrays: we never write to them
+        return torch.as_tensor(X, dtype=dtype, device=device)
+
+
+def _chunk_size(n_clusters):
+    return max(256, _CHUNK_ELEMENTS // max(n_clusters, 1))
+
+
+def _argmin_rows(d):
+    """Column index of the smallest entry of each row.
+
+    On the CPU NumPy's SIMD ``argmin`` on the same memory (no copy) is several
+    times faster than ``torch.argmin`` along short rows; on a GPU torch's is used.
+    """
+    if d.device.type == "cpu":
+        return torch.from_numpy(np.argmin(d.numpy(), axis=1))
+    return torch.argmin(d, dim=1)
+
+
+def _assign(X, centers, *, sums=None, counts=None):
+    """Index of the nearest centre of each sample, chunk by chunk.
+
+    ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``: the argmin over ``c`` does not need
+    ``||x||^2``, so each chunk costs one matrix product, one in-place add and
+    one argmin, on a block that stays in cache. When ``sums``/``counts`` are
+    given, the per-cluster sums of the samples are accumulated in the same pass
+    (``index_add_``), while the chunk is in cache.
+    """
+    n = X.shape[0]
+    c_sq = (centers * centers).sum(dim=1)
+    ct = (-2.0 * centers.T).contiguous()  # a row-major (d, k) operand is markedly faster in mm
+    labels = torch.empty(n, dtype=torch.int64, device=X.device)
+    step = _chunk_size(len(centers))
+    for s in range(0, n, step):
+        xb = X[s : s + step]
+        d = torch.mm(xb, ct).add_(c_sq)
+        lab = _argmin_rows(d)
+        labels[s : s + step] = lab
+        if sums is not None:
+            sums.index_add_(0, lab, xb)
+    if counts is not None:
+        counts += torch.bincount(labels, minlength=len(centers)).to(counts.dtype)
+    return labels
+
+
+def _inertia(X, centers, labels):
+    """``sum_i ||x_i - c_{label_i}||^2``, computed directly (no cancellation), chunk by chunk."""
+    total = 0.0
+    step = _chunk_size(1)
+    for s in range(0, X.shape[0], step):
+        total += float(((X[s : s + step] - centers[labels[s : s + step]]) ** 2).sum())
+    return total
+
+
+def _kmeans_plusplus(X, x_sq, n_clusters, rng):
+    """Greedy k-means++ seeding (Arthur & Vassilvitskii 2007), as in scikit-learn.
+
+    Each new centre is the best of ``2 + log k`` candidates drawn with
+    probability proportional to the squared distance to the nearest centre so
+    far ("potential"); all candidates are scored in one vectorised step.
+    """
+    n = X.shape[0]
+    n_trials = 2 + int(math.log(n_clusters))
+    centers = torch.empty((n_clusters, X.shape[1]), dtype=X.dtype, device=X.device)
+    first = int(rng.integers(n))
+    centers[0] = X[first]
+    closest = (x_sq - 2 * X @ X[first] + x_sq[first]).clamp_(min=0)
+    potential = closest.sum()
+    for c in range(1, n_clusters):
+        u = torch.as_tensor(rng.random(n_trials), dtype=X.dtype, device=X.device) * potential
+        candidates = torch.searchsorted(torch.cumsum(closest, 0), u).clamp_(max=n - 1)
+        dist = (x_sq[candidates, None] - 2 * X[candidates] @ X.T + x_sq[None, :]).clamp_(min=0)
+        dist = torch.minimum(closest[None, :], dist)
+        pots = dist.sum(dim=1)
+        best = int(torch.argmin(pots))
+        potential, closest = pots[best], dist[best]
+        centers[c] = X[candidates[best]]
+    return centers
+
+
+class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
+    """k-means clustering with k-means++ seeding, vectorised in torch (CPU or GPU).
+
+    Parameters
+    ----------
+    n_clusters : int, default 8
+    init : {"k-means++", "random"} or array of shape (n_clusters, n_features)
+        Seeding: greedy k-means++, ``n_clusters`` distinct random samples, or
+        given centres.
+    n_init : int or "auto", default "auto"
+        Number of seedings; the run with the lowest inertia is kept. ``"auto"``
+        is 1 for k-means++ or given centres and 10 for random seeding.
+    max_iter : int, default 300
+        Lloyd iterations per run (epochs over the data for mini-batch).
+    tol : float, default 1e-4
+        Convergence when the squared movement of the centres is at most
+        ``tol`` times the mean variance of the features.
+    algorithm : {"lloyd", "minibatch"}, default "lloyd"
+        Full Lloyd iterations, or Sculley's (2010) mini-batch updates.
+    batch_size : int, default 1024
+        Mini-batch size for ``algorithm="minibatch"``.
+    dtype : {"float64", "float32"}, default "float64"
+    device : str, default "cpu"
+        ``"cpu"``, ``"cuda"`` or ``"auto"``.
+    random_state : int, RandomState, Generator or None
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+        Index of the nearest centre of each training sample.
+    inertia_ : float
+        Sum of squared distances of the samples to their nearest centre.
+    n_iter_ : int
+        Iterations (epochs) of the kept run.
+    n_features_in_ : int
+
+    Notes
+    -----
+    k-means minimises the inertia ``sum_i min_j ||x_i - c_j||^2``. Lloyd's
+    algorithm alternates the assignment step (each sample to its nearest
+    centre) and the update step (each centre to the mean of its samples);
+    neither step can increase the inertia, so it converges, to a local
+    minimum that depends on the seeding. Distances are computed as
+    ``||x||^2 - 2 x.c + ||c||^2`` with one matrix product per chunk of samples,
+    and the new centres with ``index_add_``: no Python loop over samples. The
+    iteration, convergence test, final re-assignment and the relocation of
+    empty clusters follow scikit-learn's ``lloyd`` implementation, so both
+    perform the same iterations from the same centres.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.unsupervised import KMeans
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10]], dtype=float)
+    >>> km = KMeans(n_clusters=2, random_state=0).fit(X)
+    >>> sorted(np.bincount(km.labels_).tolist())
+    [3, 3]
+    >>> round(km.inertia_, 6)
+    2.666667
+    >>> bool(km.predict([[0.5, 0.5]])[0] == km.labels_[0])
+    True
+    """
+
+    _parameter_constraints = {
+        "n_clusters": [Interval(numbers.Integral, 1, None)],
+        "init": [Options("k-means++", "random"), InstanceOf(np.ndarray, list, tuple, torch.Tensor, description="'k-means++', 'random' or an array of centres")],
+        "n_init": [Interval(numbers.Integral, 1, None), Options("auto")],
+        "max_iter": [Interval(numbers.Integral, 1, None)],
+        "tol": [Interval(numbers.Real, 0, None)],
+        "algorithm": [Options("lloyd", "minibatch")],
+        "batch_size": [Interval(numbers.Integral, 1, None)],
+        "dtype": [Options("float32", "float64")],
+        "device": [InstanceOf(str, torch.device)],
+        "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        algorithm="lloyd",
+        batch_size=1024,
+        dtype="float64",
+        device="cpu",
+        random_state=None,
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.algorithm = algorithm
+        self.batch_size = batch_size
+        self.dtype = dtype
+        self.device = device
+        self.random_state = random_state
+
+    # -- one run ----------------------------------------------------------------
+    def _init_centers(self, X, x_sq, rng):
+        if isinstance(self.init, str) and self.init == "k-means++":
+            return _kmeans_plusplus(X, x_sq, self.n_clusters, rng)
+        if isinstance(self.init, str):  # "random"
+            idx = torch.as_tensor(rng.choice(X.shape[0], self.n_clusters, replace=False), device=X.device)
+            return X[idx].clone()
+        return self._given_centers.clone()
+
+    def _relocate_empty(self, X, centers, centers_new, counts, labels):
+        """Move empty clusters to the samples farthest from their centres (as scikit-learn)."""
+        empty = torch.nonzero(counts == 0).flatten()
+        if len(empty) == 0:
+            return
+        far = torch.topk(((X - centers[labels]) ** 2).sum(dim=1), len(empty)).indices
+        for e, i in zip(empty.tolist(), far.tolist()):
+            old = int(labels[i])
+            centers_new[old] = (centers_new[old] * counts[old] - X[i]) / max(float(counts[old]) - 1, 1.0)
+            counts[old] -= 1
+            centers_new[e] = X[i]
+            counts[e] = 1
+
+    def _lloyd(self, X, centers, tol):
+        k = self.n_clusters
+        labels_old = None
+        strict = False
+        n_iter = 0
+        for _ in range(self.max_iter):
+            n_iter += 1
+            sums = torch.zeros_like(centers)
+            counts = torch.zeros(k, dtype=X.dtype, device=X.device)
+            labels = _assign(X, centers, sums=sums, counts=counts)
+            centers_new = sums / counts.clamp(min=1)[:, None]
+            self._relocate_empty(X, centers, centers_new, counts, labels)
+            shift = float(((centers_new - centers) ** 2).sum())
+            centers = centers_new
+            if labels_old is not None and torch.equal(labels, labels_old):
+                strict = True
+                break
+            if shift <= tol:
+                break
+            labels_old = labels
+        if not strict:  # labels consistent with the final centres
+            labels = _assign(X, centers)
+        return centers, labels, n_iter
+
+    def _minibatch(self, X, centers, tol, rng):
+        n, k = X.shape[0], self.n_clusters
+        bs = min(self.batch_size, n)
+        steps = math.ceil(n / bs)
+        counts = torch.zeros(k, dtype=X.dtype, device=X.device)
+        n_iter = 0
+        for _ in range(self.max_iter):
+            n_iter += 1
+            start = centers.clone()
+            for _ in range(steps):
+                idx = torch.as_tensor(rng.integers(0, n, bs), device=X.device)
+                sums = torch.zeros_like(centers)
+                batch_counts = torch.zeros(k, dtype=X.dtype, device=X.device)
+                _assign(X[idx], centers, sums=sums, counts=batch_counts)
+                # Per-centre learning rate 1/count: c <- (count_old c + sum_batch) / count_new.
+                counts += batch_counts
+                hit = batch_counts > 0
+                centers[hit] = (centers[hit] * (counts[hit] - batch_counts[hit])[:, None] + sums[hit]) / counts[hit][:, None]
+            if float(((centers - start) ** 2).sum()) <= tol:
+                break
+        labels = _assign(X, centers)
+        return centers, labels, n_iter
+
+    # -- public -----------------------------------------------------------------
+    def fit(self, X, y=None):
+        """Cluster ``X`` of shape (n_samples, n_features); returns ``self``."""
+        validate_params(self, self._parameter_constraints)
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n, d = X.shape
+        if n < self.n_clusters:
+            raise ValueError(f"n_samples={n} should be >= n_clusters={self.n_clusters}.")
+        device, dtype = resolve_device(self.device), resolve_dtype(self.dtype)
+        n_init = self.n_init
+        if not isinstance(self.init, str):
+            given = check_array(self.init, name="init")
+            if given.shape != (self.n_clusters, d):
+                raise ValueError(f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); got {given.shape}.")
+            self._given_centers = _tensor(given, dtype, device)
+            if n_init not in ("auto", 1):
+                warnings.warn(f"Explicit initial centres given: n_init={n_init} is ignored and 1 run is made.", RuntimeWarning, stacklevel=2)
+            n_init = 1
+        elif n_init == "auto":
+            n_init = 10 if self.init == "random" else 1
+        rng = np.random.default_rng(make_seed(self.random_state))
+        Xt = _tensor(X, dtype, device)
+        x_sq = (Xt * Xt).sum(dim=1)
+        tol = float(self.tol * X.var(axis=0).mean())
+        best = None
+        for _ in range(n_init):
+            centers = self._init_centers(Xt, x_sq, rng)
+            if self.algorithm == "lloyd":
+                run = self._lloyd(Xt, centers, tol)
+            else:
+                run = self._minibatch(Xt, centers, tol, rng)
+            inertia = _inertia(Xt, run[0], run[1])
+            if best is None or inertia < best[0]:
+                best = (inertia, run)
+        self.__dict__.pop("_given_centers", None)
+        inertia, (centers, labels, n_iter) = best
+        self.cluster_centers_ = centers.cpu().numpy()
+        self.labels_ = labels.cpu().numpy()
+        self.inertia_ = inertia
+        self.n_iter_ = int(n_iter)
+        if len(np.unique(self.labels_)) < self.n_clusters:
+            warnings.warn(f"Number of distinct clusters found ({len(np.unique(self.labels_))}) is smaller than n_clusters ({self.n_clusters}); X may contain duplicate points.", RuntimeWarning, stacklevel=2)
+        return self
+
+    def _validated(self, X):
+        check_fitted(self, "cluster_centers_")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        c = _tensor(self.cluster_centers_, resolve_dtype(self.dtype), "cpu")
+        return _tensor(X, c.dtype, "cpu"), c
+
+    def predict(self, X):
+        """Index of the nearest cluster centre for each sample."""
+        Xt, c = self._validated(X)
+        return _assign(Xt, c).numpy()
+
+    def fit_predict(self, X, y=None):
+        """Fit and return ``labels_``."""
+        return self.fit(X).labels_
+
+    def transform(self, X):
+        """Euclidean distances to the cluster centres, shape (n_samples, n_clusters)."""
+        Xt, c = self._validated(X)
+        return torch.cdist(Xt.double(), c.double()).numpy()
+
+    def score(self, X, y=None):
+        """Minus the inertia of ``X`` with respect to the fitted centres (higher is better)."""
+        Xt, c = self._validated(X)
+        return -_inertia(Xt, c, _assign(Xt, c))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags

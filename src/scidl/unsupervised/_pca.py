@@ -1,0 +1,431 @@
+"""Principal component analysis: batch, randomized and streaming, on NumPy or torch."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.linalg
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from scidl.base import PersistenceMixin
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    Options,
+    check_array,
+    check_fitted,
+    make_seed,
+    resolve_device,
+    validate_data,
+    validate_params,
+)
+
+__all__ = ["PCA"]
+
+# Rows per chunk when accumulating the scatter matrix: a chunk of about 8 MB
+# stays in cache while it is centred and multiplied, and no centred copy of
+# the whole data set is ever made.
+_CHUNK_BYTES = 8 * 2**20
+
+
+def _as_tensor(X, dtype, device):
+    """``X`` as a torch tensor without a copy when possible (read-only arrays too)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "non-writable array": we never write to it
+        return torch.as_tensor(X, dtype=dtype, device=device)
+
+
+def _chunks(n, d):
+    step = max(256, _CHUNK_BYTES // (8 * max(d, 1)))
+    return [(s, min(s + step, n)) for s in range(0, n, step)]
+
+
+def _mean_and_scatter(X, torch_device=None):
+    """Column mean and centred scatter matrix ``sum_i (x_i - mu)(x_i - mu)^T``.
+
+    Computed chunk by chunk from the exact mean (two passes over ``X``), in
+    float64, with NumPy or (when ``torch_device`` is given) torch.
+    """
+    n, d = X.shape
+    if torch_device is None:
+        mean = X.mean(axis=0, dtype=np.float64)
+        scatter = np.zeros((d, d))
+        for s, e in _chunks(n, d):
+            xc = X[s:e] - mean  # float64 chunk
+            scatter += xc.T @ xc  # NumPy calls BLAS syrk for A.T @ A
+        return mean, scatter
+    Xt = _as_tensor(X, torch.float64, torch_device)
+    mean = Xt.mean(dim=0)
+    scatter = torch.zeros((d, d), dtype=torch.float64, device=torch_device)
+    for s, e in _chunks(n, d):
+        xc = Xt[s:e] - mean
+        scatter.addmm_(xc.T, xc)
+    return mean.cpu().numpy(), scatter.cpu().numpy()
+
+
+def _merge_moments(n_a, mean_a, scatter_a, n_b, mean_b, scatter_b):
+    """Pairwise merge of (count, mean, scatter) of two samples (Chan, Golub & LeVeque 1979)."""
+    n = n_a + n_b
+    delta = mean_b - mean_a
+    mean = mean_a + delta * (n_b / n)
+    scatter = scatter_a + scatter_b + np.outer(delta, delta) * (n_a * n_b / n)
+    return n, mean, scatter
+
+
+def _eigh_desc(C, torch_device=None):
+    """Eigenvalues (descending) and eigenvectors (as rows) of a symmetric matrix."""
+    if torch_device is None:
+        w, V = scipy.linalg.eigh(C, check_finite=False, driver="evd")
+    else:
+        w, V = torch.linalg.eigh(torch.as_tensor(C, device=torch_device))
+        w, V = w.cpu().numpy(), V.cpu().numpy()
+    return w[::-1].copy(), V[:, ::-1].T.copy()
+
+
+def _flip_signs(components):
+    """Make the largest-magnitude entry of each component positive (scikit-learn's convention)."""
+    idx = np.argmax(np.abs(components), axis=1)
+    signs = np.sign(components[np.arange(len(components)), idx])
+    signs[signs == 0] = 1.0
+    return components * signs[:, None]
+
+
+def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
+    """Top-``k`` singular triplets of the centred data ``X - 1 mean^T`` (Halko et al. 2011).
+
+    The centring is implicit: ``(X - 1 mu^T) M = X M - 1 (mu^T M)``, so no centred
+    copy of ``X`` is made. Power iterations are normalised by LU (NumPy) or QR
+    (torch) factorisations, as in scikit-learn's ``randomized_range_finder``.
+    """
+    n, d = X.shape
+    p = min(k + n_oversamples, n, d)
+    rng = np.random.default_rng(seed)
+    omega = rng.standard_normal((d, p))
+    if torch_device is None:
+        A, mu = X, mean
+
+        def A_dot(M):
+            return A @ M - (mu @ M)[None, :]
+
+        def At_dot(M):
+            return A.T @ M - np.outer(mu, M.sum(axis=0))
+
+        def lu(M):
+            return scipy.linalg.lu(M, permute_l=True, check_finite=False)[0]
+
+        def qr(M):
+            return scipy.linalg.qr(M, mode="economic", check_finite=False)[0]
+
+        svd = np.linalg.svd
+    else:
+        A = _as_tensor(X, torch.float64, torch_device)
+        mu = torch.as_tensor(mean, device=torch_device)
+        omega = torch.as_tensor(omega, device=torch_device)
+
+        def A_dot(M):
+            return A @ M - (mu @ M)[None, :]
+
+        def At_dot(M):
+            return A.T @ M - torch.outer(mu, M.sum(dim=0))
+
+        def qr(M):
+            return torch.linalg.qr(M)[0]
+
+        lu = qr
+        svd = torch.linalg.svd
+    Q = A_dot(omega)
+    for _ in range(n_iter):
+        Q = lu(Q)
+        Q = lu(At_dot(Q))
+        Q = A_dot(Q)
+    Q = qr(Q)
+    B = At_dot(Q).T  # (p, d) = Q^T (X - 1 mu^T)
+    U_hat, s, Vt = svd(B, full_matrices=False)
+    if torch_device is not None:
+        s, Vt = s.cpu().numpy(), Vt.cpu().numpy()
+    return s[:k], Vt[:k]
+
+
+def _total_variance(X, mean, torch_device=None):
+    """Sum of the column variances (ddof=1), chunked and exactly centred."""
+    n, d = X.shape
+    total = 0.0
+    if torch_device is None:
+        for s, e in _chunks(n, d):
+            xc = X[s:e] - mean
+            total += float(np.einsum("ij,ij->", xc, xc))
+    else:
+        Xt = _as_tensor(X, torch.float64, torch_device)
+        mu = torch.as_tensor(mean, device=torch_device)
+        for s, e in _chunks(n, d):
+            total += float(((Xt[s:e] - mu) ** 2).sum())
+    return total / max(n - 1, 1)
+
+
+class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
+    """Principal component analysis, exact (batch or streaming) or randomized.
+
+    Parameters
+    ----------
+    n_components : int, float or None, default None
+        Number of components to keep. ``None`` keeps ``min(n_samples,
+        n_features)``; a float in (0, 1) keeps the smallest number of
+        components whose explained variance ratio exceeds it (full solver
+        only).
+    whiten : bool, default False
+        Scale the projections to unit variance.
+    svd_solver : {"auto", "full", "randomized"}, default "auto"
+        ``"full"`` is exact: for tall data (``n_samples >= n_features``) it
+        diagonalises the covariance matrix, accumulated chunk by chunk; for wide
+        data it takes the SVD of the centred data. ``"randomized"`` is the
+        randomized SVD of Halko, Martinsson & Tropp (2011). ``"auto"`` picks
+        ``"randomized"`` when ``min(n_samples, n_features) > 500`` and fewer than
+        80 % of the components are asked for, else ``"full"``.
+    iterated_power : int or "auto", default "auto"
+        Power iterations of the randomized solver (``"auto"``: 7 when
+        ``n_components < 0.1 min(n_samples, n_features)``, else 4, as in
+        scikit-learn).
+    n_oversamples : int, default 10
+        Extra random directions of the randomized solver.
+    backend : {"numpy", "torch"}, default "numpy"
+        Linear-algebra engine; ``"torch"`` runs the same algorithms with torch,
+        on ``device``, for large data or a GPU.
+    device : str, default "cpu"
+        Device of the torch backend.
+    random_state : int, RandomState, Generator or None
+        Seeds the randomized solver.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Principal axes, orthonormal rows, by decreasing variance.
+    explained_variance_ : ndarray of shape (n_components,)
+        Variance of the data along each axis (eigenvalues of the covariance
+        matrix, ddof=1).
+    explained_variance_ratio_ : ndarray of shape (n_components,)
+        Fraction of the total variance along each axis.
+    singular_values_ : ndarray of shape (n_components,)
+        Singular values of the centred data, ``sqrt((n - 1) lambda)``.
+    mean_ : ndarray of shape (n_features,)
+    n_components_ : int
+    n_samples_ : int
+        Samples seen (by ``fit`` or all ``partial_fit`` calls).
+    noise_variance_ : float
+        Mean variance of the discarded directions (0 if none).
+    scatter_ : ndarray of shape (n_features, n_features)
+        After :meth:`partial_fit` only: the centred scatter matrix of the data
+        seen so far, from which the next call continues.
+    n_features_in_ : int
+
+    Notes
+    -----
+    PCA finds the orthonormal directions ``w_1, ..., w_k`` that maximise the
+    variance of the projections or, equivalently, minimise the reconstruction
+    error ``sum_i ||x_i - mu - W^T W (x_i - mu)||^2``. They are the leading
+    eigenvectors of the covariance matrix ``C = X_c^T X_c / (n - 1)`` (``X_c``
+    the centred data), i.e. the right singular vectors of ``X_c``.
+
+    For tall data forming ``C`` costs ``n d^2`` operations (half with a
+    symmetric rank-k update) and its eigendecomposition ``d^3``, which is much
+    cheaper than the SVD of the ``n x d`` data. :meth:`partial_fit` accumulates
+    count, mean and scatter ``M = X_c^T X_c`` with the pairwise update of
+    Chan, Golub & LeVeque (1979),
+
+    ``n = n_a + n_b, delta = mu_b - mu_a, mu = mu_a + delta n_b / n,``
+    ``M = M_a + M_b + delta delta^T n_a n_b / n``,
+
+    which is exact (no approximation, no loss of precision from a large mean),
+    so streaming and batch fits agree to floating-point tolerance.
+
+    ``score(X)`` is minus the mean squared reconstruction error per entry, the
+    same quantity as :meth:`scidl.unsupervised.Autoencoder.score`, so the two
+    can be compared directly (scikit-learn's ``PCA.score`` is a log-likelihood
+    instead).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.unsupervised import PCA
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(500, 3)) * [3.0, 1.0, 0.1]
+    >>> pca = PCA(n_components=2).fit(X)
+    >>> pca.explained_variance_ratio_.round(2)
+    array([0.9, 0.1])
+    >>> pca.transform(X).shape
+    (500, 2)
+    >>> stream = PCA(n_components=2)
+    >>> for chunk in np.array_split(X, 5):
+    ...     stream = stream.partial_fit(chunk)
+    >>> bool(np.allclose(stream.explained_variance_, pca.explained_variance_))
+    True
+    """
+
+    _parameter_constraints = {
+        "n_components": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1, closed="neither"), None],
+        "whiten": [InstanceOf(bool)],
+        "svd_solver": [Options("auto", "full", "randomized")],
+        "iterated_power": [Interval(numbers.Integral, 0, None), Options("auto")],
+        "n_oversamples": [Interval(numbers.Integral, 0, None)],
+        "backend": [Options("numpy", "torch")],
+        "device": [InstanceOf(str, torch.device)],
+        "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+    }
+
+    def __init__(
+        self,
+        n_components=None,
+        *,
+        whiten=False,
+        svd_solver="auto",
+        iterated_power="auto",
+        n_oversamples=10,
+        backend="numpy",
+        device="cpu",
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.iterated_power = iterated_power
+        self.n_oversamples = n_oversamples
+        self.backend = backend
+        self.device = device
+        self.random_state = random_state
+
+    # -- helpers ----------------------------------------------------------------
+    def _torch_device(self):
+        return resolve_device(self.device) if self.backend == "torch" else None
+
+    def _n_keep(self, n_max, explained_variance_ratio=None):
+        k = self.n_components
+        if k is None:
+            return n_max
+        if isinstance(k, numbers.Integral):
+            if k > n_max:
+                raise ValueError(f"n_components={k} must be <= min(n_samples, n_features)={n_max}.")
+            return int(k)
+        cumulative = np.cumsum(explained_variance_ratio)
+        return int(min(np.searchsorted(cumulative, k, side="right") + 1, n_max))
+
+    def _set_from_eigen(self, n, mean, eigvals, components, total_var):
+        eigvals = np.clip(eigvals, 0.0, None)
+        ratio = eigvals / total_var if total_var > 0 else np.zeros_like(eigvals)
+        k = self._n_keep(min(n, len(eigvals)), ratio)
+        self._set_attributes(n, mean, eigvals[:k], components[:k], total_var, len(mean))
+        if k < min(n, len(eigvals)):
+            self.noise_variance_ = float(eigvals[k : min(n, len(eigvals))].mean())
+
+    def _set_attributes(self, n, mean, eigvals, components, total_var, d):
+        self.mean_ = np.asarray(mean, dtype=np.float64)
+        self.components_ = _flip_signs(np.asarray(components, dtype=np.float64))
+        self.explained_variance_ = np.asarray(eigvals, dtype=np.float64)
+        self.explained_variance_ratio_ = self.explained_variance_ / total_var if total_var > 0 else np.zeros_like(self.explained_variance_)
+        self.singular_values_ = np.sqrt(self.explained_variance_ * max(n - 1, 1))
+        self.n_components_ = len(self.explained_variance_)
+        self.n_samples_ = int(n)
+        self.noise_variance_ = 0.0
+
+    # -- fitting ----------------------------------------------------------------
+    def fit(self, X, y=None):
+        """Fit the principal axes on ``X`` of shape (n_samples, n_features); returns ``self``.
+
+        A later :meth:`partial_fit` starts a new stream.
+        """
+        validate_params(self, self._parameter_constraints)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        n, d = X.shape
+        dev = self._torch_device()
+        solver = self.svd_solver
+        if solver == "auto":
+            small_k = isinstance(self.n_components, numbers.Integral) and self.n_components < 0.8 * min(n, d)
+            solver = "randomized" if min(n, d) > 500 and small_k else "full"
+        if solver == "randomized" and not isinstance(self.n_components, numbers.Integral):
+            raise ValueError(f"svd_solver='randomized' needs an int n_components; got {self.n_components!r}.")
+        for name in ("scatter_",):
+            self.__dict__.pop(name, None)
+
+        if solver == "randomized":
+            k = self._n_keep(min(n, d))
+            mean = X.mean(axis=0, dtype=np.float64)
+            n_iter = self.iterated_power
+            if n_iter == "auto":
+                n_iter = 7 if k < 0.1 * min(n, d) else 4
+            s, Vt = _randomized_svd(X, mean, k, self.n_oversamples, n_iter, make_seed(self.random_state), dev)
+            total_var = _total_variance(X, mean, dev)
+            self._set_attributes(n, mean, s**2 / (n - 1), Vt, total_var, d)
+            if k < min(n, d):
+                self.noise_variance_ = float((total_var - self.explained_variance_.sum()) / (min(n, d) - k))
+        elif n >= d:
+            mean, scatter = _mean_and_scatter(X, dev)
+            eigvals, components = _eigh_desc(scatter / (n - 1), dev)
+            self._set_from_eigen(n, mean, eigvals, components, float(np.trace(scatter)) / (n - 1))
+        else:  # wide data: SVD of the centred data
+            mean = X.mean(axis=0, dtype=np.float64)
+            if dev is None:
+                _, s, Vt = scipy.linalg.svd(X - mean, full_matrices=False, check_finite=False)
+            else:
+                Xt = _as_tensor(X, torch.float64, dev)
+                _, s, Vt = torch.linalg.svd(Xt - Xt.mean(dim=0), full_matrices=False)
+                s, Vt = s.cpu().numpy(), Vt.cpu().numpy()
+            eigvals = s**2 / (n - 1)
+            self._set_from_eigen(n, mean, eigvals, Vt, float(eigvals.sum()))
+        return self
+
+    def partial_fit(self, X, y=None):
+        """Update the fit with one chunk of samples; returns ``self``.
+
+        After each call the estimator is fitted on all samples seen so far and
+        equals a batch :meth:`fit` on their concatenation to float tolerance.
+        """
+        first = not hasattr(self, "scatter_")
+        if first:
+            validate_params(self, self._parameter_constraints)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first)
+        dev = self._torch_device()
+        n_b = X.shape[0]
+        mean_b, scatter_b = _mean_and_scatter(X, dev)
+        if first:
+            n, mean, scatter = n_b, mean_b, scatter_b
+        else:
+            n, mean, scatter = _merge_moments(self.n_samples_, self.mean_, self.scatter_, n_b, mean_b, scatter_b)
+        if n < 2:
+            raise ValueError(f"partial_fit needs at least 2 samples in total to estimate a covariance; got n_samples={n}.")
+        eigvals, components = _eigh_desc(scatter / (n - 1), dev)
+        self._set_from_eigen(n, mean, eigvals, components, float(np.trace(scatter)) / (n - 1))
+        self.scatter_ = scatter
+        return self
+
+    # -- transforms -------------------------------------------------------------
+    def _scale(self):
+        return np.sqrt(np.maximum(self.explained_variance_, np.finfo(np.float64).tiny))
+
+    def transform(self, X):
+        """Project ``X`` on the principal axes: ``(X - mean_) @ components_.T`` (whitened if asked)."""
+        check_fitted(self, "components_")
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        Z = (X - self.mean_) @ self.components_.T
+        return Z / self._scale() if self.whiten else Z
+
+    def inverse_transform(self, X):
+        """Map projections back to data space: ``Z @ components_ + mean_``."""
+        check_fitted(self, "components_")
+        Z = check_array(X, name="X")
+        if Z.shape[1] != self.n_components_:
+            raise ValueError(f"X has {Z.shape[1]} features, but inverse_transform expects n_components_={self.n_components_} columns.")
+        if self.whiten:
+            Z = Z * self._scale()
+        return Z @ self.components_ + self.mean_
+
+    def score(self, X, y=None):
+        """Minus the mean squared reconstruction error per entry (higher is better)."""
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X_hat = self.inverse_transform(self.transform(X))
+        return -float(np.mean((X_hat - X) ** 2))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags

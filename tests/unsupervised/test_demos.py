@@ -1,0 +1,37 @@
+"""Smoke tests of the chapter's demos in quick mode (slow: they load MNIST and train)."""
+
+import json
+
+import pytest
+from matplotlib.figure import Figure
+
+
+def _check_output(out, figure_names):
+    json.dumps(out.metrics)
+    assert set(out.figures) == set(figure_names)
+    assert all(isinstance(f, Figure) for f in out.figures.values())
+    assert isinstance(out.text, str) and len(out.text) > 100
+
+
+@pytest.mark.slow
+def test_autoencoder_vs_pca_quick():
+    from scidl.demos import run_demo
+
+    out = run_demo("autoencoder-vs-pca", quick=True)
+    _check_output(out, ["reconstructions", "error_vs_k", "latent_2d"])
+    m = out.metrics
+    assert len(m["mse_pca"]) == len(m["k"]) == len(m["mse_nonlinear_ae"])
+    assert m["mse_pca"] == sorted(m["mse_pca"], reverse=True)  # more components, smaller error
+
+
+@pytest.mark.slow
+def test_clustering_quick():
+    from scidl.demos import run_demo
+
+    out = run_demo("clustering", quick=True)
+    _check_output(out, ["toy_clusterings", "k_distance", "mnist_scores"])
+    m = out.metrics
+    assert m["blobs_kmeans_accuracy"] > 0.95
+    assert m["moons_dbscan_accuracy"] > 0.95 > m["moons_kmeans_accuracy"]
+    assert m["rings_dbscan_accuracy"] > 0.95 > m["rings_kmeans_accuracy"]
+    assert 0.3 < m["mnist_pixels_accuracy"] < 0.8
