@@ -13,6 +13,19 @@ Topics
 ------
 least-squares   (chapter 2) a line, the spring energy k x^2/2 in the feature x^2,
                 and sin(pi x) with polynomial and Gaussian features
+model-selection (chapter 2) bias-variance decomposition, the U-shaped test error,
+                learning curves, hyperparameter choice by k-fold cross-validation
+perceptron      (chapter 3) Rosenblatt's rule, the Novikoff bound, versus a max-margin SVM
+activations     (chapter 3) the table of activation functions and their derivatives
+backprop        (chapter 3) reverse-mode autodiff on a computing graph; an MLP from scratch
+depth-vs-width  (chapter 3) universal approximation by width; Telgarsky's tent map by depth
+decision-boundary
+                (chapter 3) a classifier's boundary from random weights through training,
+                next to an RBF SVM
+feature-detectors
+                (chapter 3) first-layer weights as images, top-activating digits,
+                activation maximisation
+minimization    (chapter 4) optimizers on test functions: trajectories, steps to tolerance
 mlp-mnist       (chapter 3) MLPClassifier on the MNIST sample: accuracy, learning
                 curves, misclassified digits, confusion matrix
 autoencoder-vs-pca
@@ -29,7 +42,21 @@ demos is fast.
 """
 
 # Importing the demo modules registers them, in syllabus order.
-from scidl.demos import _autoencoder_vs_pca, _clustering, _kinetics, _least_squares, _mlp_mnist  # noqa: F401
+from scidl.demos import (  # noqa: F401
+    _autoencoder_vs_pca,
+    _ch2_model_selection,
+    _ch3_activations,
+    _ch3_backprop,
+    _ch3_decision_boundary,
+    _ch3_depth,
+    _ch3_feature_detectors,
+    _ch3_perceptron,
+    _ch4_minimization,
+    _clustering,
+    _kinetics,
+    _least_squares,
+    _mlp_mnist,
+)
 from scidl.demos._registry import (
     Demo,
     DemoOutput,

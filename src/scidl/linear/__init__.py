@@ -10,6 +10,8 @@ is fitted in closed form however non-linear the features :math:`\\phi_k` are.
 - :class:`RBFFeatures`: Gaussian bumps on a grid or spread over the data.
 - :class:`FourierFeatures`: sines and cosines of each feature.
 - :func:`make_feature_regression`: ``Pipeline([features, LeastSquaresRegressor])``.
+- :class:`Perceptron`: Rosenblatt's learning rule; :func:`novikoff_bound` on its
+  number of updates for separable data.
 
 All are scikit-learn estimators (``clone``, ``Pipeline``, ``GridSearchCV``) and
 can be saved with ``est.save(path)`` and restored with :func:`scidl.load`.
@@ -17,12 +19,15 @@ can be saved with ``est.save(path)`` and restored with :func:`scidl.load`.
 
 from scidl.linear._features import FourierFeatures, PolynomialFeatures, RBFFeatures
 from scidl.linear._least_squares import LeastSquaresRegressor
+from scidl.linear._perceptron import Perceptron, novikoff_bound
 from scidl.linear._pipeline import make_feature_regression
 
 __all__ = [
     "FourierFeatures",
     "LeastSquaresRegressor",
+    "Perceptron",
     "PolynomialFeatures",
     "RBFFeatures",
     "make_feature_regression",
+    "novikoff_bound",
 ]

@@ -2,11 +2,59 @@
 
 - :class:`MLPClassifier`, :class:`MLPRegressor`: estimators on the one training loop.
 - :class:`MLP`: the plain torch module behind them.
-- :data:`ACTIVATIONS`, :func:`get_activation`: activation functions by name.
+- :mod:`scidl.nn.activations`, :data:`ACTIVATIONS`, :data:`DERIVATIVES`,
+  :func:`get_activation`, :func:`derivative`: the table of activation functions
+  and their derivatives, usable by name in every network.
+- Universal approximation and depth: :func:`width_study`, Telgarsky's tent map
+  (:func:`tent_map_network`, :func:`depth_efficiency_table`, ...).
+- Feature detectors: :func:`first_layer_weights`, :func:`top_activating`,
+  :func:`activation_maximization` and their plots.
 """
 
-from scidl.nn._activations import ACTIVATIONS, get_activation
+from scidl.nn import activations
+from scidl.nn._activations import ACTIVATIONS, DERIVATIVES, derivative, get_activation
+from scidl.nn._depth import (
+    alternating_points,
+    count_linear_pieces,
+    depth_efficiency_table,
+    format_depth_table,
+    shallow_units_lower_bound,
+    tent_map_network,
+    width_study,
+)
+from scidl.nn._feature_detectors import (
+    activation_maximization,
+    first_layer_weights,
+    hidden_activations,
+    plot_activation_maximization,
+    plot_first_layer_weights,
+    plot_top_activating,
+    top_activating,
+)
 from scidl.nn._mlp import MLPClassifier, MLPRegressor
 from scidl.nn._modules import MLP
 
-__all__ = ["ACTIVATIONS", "MLP", "MLPClassifier", "MLPRegressor", "get_activation"]
+__all__ = [
+    "ACTIVATIONS",
+    "DERIVATIVES",
+    "MLP",
+    "MLPClassifier",
+    "MLPRegressor",
+    "activation_maximization",
+    "activations",
+    "alternating_points",
+    "count_linear_pieces",
+    "depth_efficiency_table",
+    "derivative",
+    "first_layer_weights",
+    "format_depth_table",
+    "get_activation",
+    "hidden_activations",
+    "plot_activation_maximization",
+    "plot_first_layer_weights",
+    "plot_top_activating",
+    "shallow_units_lower_bound",
+    "tent_map_network",
+    "top_activating",
+    "width_study",
+]

@@ -11,6 +11,10 @@ plot_regression_1d      1D data, fitted curve and true function
 plot_decision_boundary  a 2D classifier's regions (probabilities or labels) and the data
 plot_image_grid         a grid of images titled by label, prediction or "true→pred"
 plot_confusion_matrix   true versus predicted classes
+plot_activations        the table of activation functions and their derivatives
+boundary_recorder       a Recorder callback snapshotting a 2D decision boundary during training
+plot_boundary_snapshots the boundary from random weights through training, next to an RBF SVM
+save_boundary_animation the same snapshots as an animated GIF
 plot_tica_projection    a TICA projection as a free-energy surface (or coloured scatter)
 plot_implied_timescales implied timescales versus lagtime with bootstrap bands
 plot_ck_test            the Chapman-Kolmogorov test: predicted versus estimated
@@ -22,6 +26,7 @@ subplots                a new styled Figure with a grid of Axes (no pyplot), for
 PALETTE                 the colour-blind-safe palette (Okabe & Ito)
 """
 
+from scidl.plot._activations import plot_activations
 from scidl.plot._confusion import plot_confusion_matrix
 from scidl.plot._decision import plot_decision_boundary
 from scidl.plot._history import plot_history
@@ -35,11 +40,19 @@ from scidl.plot._kinetics import (
 )
 from scidl.plot._regression import plot_regression_1d
 from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
+from scidl.plot._training_snapshots import (
+    boundary_recorder,
+    plot_boundary_snapshots,
+    save_boundary_animation,
+)
 
 __all__ = [
     "PALETTE",
     "SEQUENTIAL_CMAP",
     "STYLE",
+    "boundary_recorder",
+    "plot_activations",
+    "plot_boundary_snapshots",
     "plot_ck_test",
     "plot_confusion_matrix",
     "plot_decision_boundary",
@@ -50,6 +63,7 @@ __all__ = [
     "plot_metastable_sets",
     "plot_regression_1d",
     "plot_tica_projection",
+    "save_boundary_animation",
     "style",
     "subplots",
 ]

@@ -1,0 +1,259 @@
+"""Width and depth: universal approximation and Telgarsky's depth-efficiency construction.
+
+- :func:`width_study`: a one-hidden-layer network's error on a smooth 1D target
+  falls as its width grows (Cybenko 1989, Hornik 1989).
+- :func:`tent_map_network`: the tent map ``m(x) = 2 relu(x) - 4 relu(x - 1/2)``
+  composed ``k`` times, as a ReLU network of width 2 and depth ``k``; it has
+  exactly ``2**k`` linear pieces on [0, 1] (Telgarsky 2016).
+- :func:`depth_efficiency_table`: deep versus shallow on the ``2**k + 1``
+  alternating points, k = 1...8.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = [
+    "width_study",
+    "tent_map_network",
+    "count_linear_pieces",
+    "alternating_points",
+    "shallow_units_lower_bound",
+    "depth_efficiency_table",
+    "format_depth_table",
+]
+
+
+def _fit_full_batch(module, X, y, loss_fn, *, steps, lr, optimizer="adam"):
+    """Full-batch training of a tiny network (thousands of steps on a few hundred points)."""
+    if optimizer == "lbfgs":
+        opt = torch.optim.LBFGS(module.parameters(), lr=lr, max_iter=steps, history_size=50,
+                                line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-15)
+
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn(module(X), y)
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        return module
+    opt = torch.optim.Adam(module.parameters(), lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn(module(X), y).backward()
+        opt.step()
+    return module
+
+
+def _default_target(x):
+    return np.sin(2 * np.pi * x) * np.exp(-(x**2))
+
+
+def width_study(function=None, widths=(1, 2, 4, 8, 16, 32), *, n_train=200, activation="tanh", steps=300, restarts=2, random_state=0):
+    """Approximation error of one-hidden-layer networks of growing width.
+
+    Each network ``x -> sum_j a_j act(w_j x + b_j) + c`` is fitted to
+    ``n_train`` noise-free samples of ``function`` on [-1, 1] by full-batch
+    L-BFGS (best of ``restarts`` seeds, float64); the error is the mean squared
+    error on a 4x finer test grid.
+
+    Parameters
+    ----------
+    function : callable, optional
+        Target; default ``sin(2 pi x) exp(-x^2)``.
+    widths : sequence of int
+    n_train, steps, restarts : int
+    activation : str
+        Any name in :data:`scidl.nn.ACTIVATIONS`.
+    random_state : int
+
+    Returns
+    -------
+    list of dict
+        ``{"width", "parameters", "train_mse", "test_mse"}`` per width.
+
+    Examples
+    --------
+    >>> rows = width_study(widths=(1, 8), steps=100, restarts=1)
+    >>> bool(rows[1]["test_mse"] < rows[0]["test_mse"])
+    True
+    """
+    from scidl.nn._activations import get_activation
+
+    function = _default_target if function is None else function
+    x_train = np.linspace(-1, 1, n_train)
+    x_test = np.linspace(-1, 1, 4 * n_train - 1)
+    X, Xt = (torch.tensor(v[:, None], dtype=torch.float64) for v in (x_train, x_test))
+    y, yt = (torch.tensor(np.asarray(function(v), dtype=float)[:, None]) for v in (x_train, x_test))
+    rows = []
+    for width in widths:
+        best = None
+        for restart in range(restarts):
+            torch.manual_seed(random_state * 1000 + restart)
+            net = nn.Sequential(nn.Linear(1, width), get_activation(activation), nn.Linear(width, 1)).double()
+            _fit_full_batch(net, X, y, nn.functional.mse_loss, steps=steps, lr=1.0, optimizer="lbfgs")
+            with torch.no_grad():
+                train_mse = float(nn.functional.mse_loss(net(X), y))
+                test_mse = float(nn.functional.mse_loss(net(Xt), yt))
+            if not np.isfinite(train_mse):
+                continue
+            if best is None or train_mse < best["train_mse"]:
+                best = {"width": int(width), "parameters": 3 * int(width) + 1, "train_mse": train_mse, "test_mse": test_mse}
+        rows.append(best or {"width": int(width), "parameters": 3 * int(width) + 1, "train_mse": np.nan, "test_mse": np.nan})
+    return rows
+
+
+def tent_map_network(k):
+    """The k-fold composed tent map as a ReLU network of width 2 and depth k.
+
+    One layer computes ``h = (relu(z), relu(z - 1/2))`` and the next reads
+    ``m(z) = 2 h_1 - 4 h_2``; the read-out is folded into the next layer's
+    weights, so every hidden layer has weights ``[[2, -4], [2, -4]]`` and
+    biases ``(0, -1/2)``.
+
+    Examples
+    --------
+    >>> net = tent_map_network(2)
+    >>> net(torch.tensor([[0.0], [0.25], [0.5], [0.75], [1.0]], dtype=torch.float64)).flatten().tolist()
+    [0.0, 1.0, 0.0, 1.0, 0.0]
+    """
+    k = int(k)
+    if k < 1:
+        raise ValueError(f"k must be >= 1; got {k}.")
+    layers = [nn.Linear(1, 2), nn.ReLU()]
+    for _ in range(k - 1):
+        layers += [nn.Linear(2, 2), nn.ReLU()]
+    layers.append(nn.Linear(2, 1))
+    net = nn.Sequential(*layers).double()
+    with torch.no_grad():
+        linear = [m for m in net if isinstance(m, nn.Linear)]
+        linear[0].weight.copy_(torch.tensor([[1.0], [1.0]]))
+        for layer in linear[:-1]:
+            layer.bias.copy_(torch.tensor([0.0, -0.5]))
+        for layer in linear[1:-1]:
+            layer.weight.copy_(torch.tensor([[2.0, -4.0], [2.0, -4.0]]))
+        linear[-1].weight.copy_(torch.tensor([[2.0, -4.0]]))
+        linear[-1].bias.zero_()
+    return net
+
+
+def count_linear_pieces(fn, lo=0.0, hi=1.0, *, resolution=2**16, rtol=1e-6):
+    """Number of linear pieces of a piecewise-linear ``fn`` on [lo, hi], from slope changes on a fine grid.
+
+    Kinks closer together than the grid spacing are missed, so use a grid
+    much finer than the expected pieces (default 65,537 points).
+    """
+    x = np.linspace(lo, hi, resolution + 1)
+    with torch.no_grad():
+        y = np.asarray(fn(torch.tensor(x[:, None], dtype=torch.float64))).reshape(-1)
+    slopes = np.diff(y) / np.diff(x)
+    scale = max(1.0, float(np.abs(slopes).max()))
+    changes = np.abs(np.diff(slopes)) > rtol * scale
+    # a kink strictly inside a grid cell changes the slope over two consecutive cells: count runs
+    starts = changes & ~np.concatenate([[False], changes[:-1]])
+    return int(1 + starts.sum())
+
+
+def alternating_points(k):
+    """The ``2**k + 1`` points ``i / 2**k`` of [0, 1] with labels ``i mod 2``."""
+    n = 2 ** int(k)
+    x = np.arange(n + 1) / n
+    return x, np.arange(n + 1) % 2
+
+
+def shallow_units_lower_bound(k):
+    """Hidden ReLU units a one-hidden-layer network needs for the ``2**k + 1`` alternating points.
+
+    Its output is piecewise linear with at most ``m + 1`` pieces for ``m`` units;
+    ``f - 1/2`` must change sign ``2**k`` times, which takes ``2**k`` pieces, so
+    ``m >= 2**k - 1``.
+    """
+    return 2 ** int(k) - 1
+
+
+def _train_classifier(net, x, y, steps):
+    X = torch.tensor(x[:, None], dtype=torch.float64)
+    Y = torch.tensor(y[:, None], dtype=torch.float64)
+    _fit_full_batch(net, X, Y, nn.functional.binary_cross_entropy_with_logits, steps=steps, lr=1.0, optimizer="lbfgs")
+    with torch.no_grad():
+        return float(((net(X) > 0).double() == Y).double().mean())
+
+
+def _fit_output_layer(net, x, y):
+    """Fit the read-out of a one-hidden-layer net by least squares onto targets 2y - 1 (a convex problem)."""
+    X = torch.tensor(x[:, None], dtype=torch.float64)
+    with torch.no_grad():
+        H = torch.relu(net[0](X)).numpy()
+        A = np.column_stack([H, np.ones(len(x))])
+        coef = np.linalg.lstsq(A, 2.0 * y - 1.0, rcond=None)[0]
+        net[2].weight.copy_(torch.tensor(coef[None, :-1]))
+        net[2].bias.fill_(float(coef[-1]))
+        return float(np.mean((net(X).numpy().ravel() > 0) == y))
+
+
+def depth_efficiency_table(ks=range(1, 9), *, steps=300, shallow_factor=2, random_state=0):
+    """Deep versus shallow ReLU networks on Telgarsky's alternating points, for each k.
+
+    For each ``k``:
+
+    - the exact deep construction (:func:`tent_map_network`, width 2, depth k):
+      its counted linear pieces and accuracy (predict 1 where ``m^k(x) > 1/2``);
+    - a width-2, depth-k ReLU network of the same shape trained from random
+      initial weights (full-batch L-BFGS on the cross-entropy, at most
+      ``steps`` iterations): gradient descent rarely finds the construction;
+    - the shallow lower bound ``2**k - 1`` hidden units, and a one-hidden-layer
+      network with ``shallow_factor * 2**k`` units, its kinks on a jittered grid
+      over [0, 1] (so that every gap between neighbouring points holds some)
+      and its read-out fitted by least squares to ``2y - 1`` (convex, exact).
+      Plain gradient training of the whole shallow net is badly conditioned
+      here (the read-out needs slopes of order ``2**k``).
+
+    Returns
+    -------
+    list of dict
+        One row per k.
+    """
+    rows = []
+    for k in ks:
+        x, y = alternating_points(k)
+        exact = tent_map_network(k)
+        with torch.no_grad():
+            exact_pred = (exact(torch.tensor(x[:, None])) > 0.5).numpy().reshape(-1)
+        torch.manual_seed(random_state + k)
+        deep = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), *[m for _ in range(k - 1) for m in (nn.Linear(2, 2), nn.ReLU())], nn.Linear(2, 1)).double()
+        deep_acc = _train_classifier(deep, x, y, steps)
+        width = shallow_factor * 2**k
+        shallow = nn.Sequential(nn.Linear(1, width), nn.ReLU(), nn.Linear(width, 1)).double()
+        with torch.no_grad():  # units relu(x - t_j), kinks t_j = (j + u_j) / width on a jittered grid
+            shallow[0].weight.fill_(1.0)
+            shallow[0].bias.copy_(-(torch.arange(width, dtype=torch.float64) + torch.rand(width, dtype=torch.float64)) / width)
+        shallow_acc = _fit_output_layer(shallow, x, y)
+        rows.append({
+            "k": int(k),
+            "points": len(x),
+            "deep_pieces": count_linear_pieces(exact),
+            "deep_exact_accuracy": float(np.mean(exact_pred == y)),
+            "deep_params": sum(p.numel() for p in exact.parameters()),
+            "deep_trained_accuracy": deep_acc,
+            "shallow_min_units": shallow_units_lower_bound(k),
+            "shallow_width": width,
+            "shallow_params": 3 * width + 1,
+            "shallow_trained_accuracy": shallow_acc,
+        })
+    return rows
+
+
+def format_depth_table(rows):
+    """Plain-text table of :func:`depth_efficiency_table` rows."""
+    head = f"{'k':>2} {'points':>6} {'pieces':>6} {'deep exact':>10} {'deep params':>11} {'deep trained':>12} {'shallow >=':>10} {'shallow width':>13} {'shallow params':>14} {'shallow trained':>15}"
+    lines = [head]
+    for r in rows:
+        lines.append(
+            f"{r['k']:>2} {r['points']:>6} {r['deep_pieces']:>6} {r['deep_exact_accuracy']:>10.0%} {r['deep_params']:>11} "
+            f"{r['deep_trained_accuracy']:>12.0%} {r['shallow_min_units']:>10} {r['shallow_width']:>13} {r['shallow_params']:>14} "
+            f"{r['shallow_trained_accuracy']:>15.0%}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""What hidden units detect: first-layer weights as images, top-activating inputs, activation maximisation."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+__all__ = [
+    "first_layer_weights",
+    "hidden_activations",
+    "top_activating",
+    "activation_maximization",
+    "plot_first_layer_weights",
+    "plot_top_activating",
+    "plot_activation_maximization",
+]
+
+
+def _module(estimator_or_module):
+    module = getattr(estimator_or_module, "module_", estimator_or_module)
+    if not isinstance(module, nn.Module) or not hasattr(module, "linear_layers"):
+        raise TypeError(f"expected a fitted scidl MLP estimator or a scidl.nn.MLP module; got {type(estimator_or_module).__name__}.")
+    return module
+
+
+def _units(units, n):
+    units = np.arange(n) if units is None else np.asarray(units, dtype=int).reshape(-1)
+    if units.size and (units.min() < 0 or units.max() >= n):
+        raise ValueError(f"units must lie in [0, {n}); got {units.tolist()}.")
+    return units
+
+
+def first_layer_weights(estimator_or_module, units=None):
+    """The input weights of first-layer hidden units, shape ``(n_units, n_features)``.
+
+    Row ``j`` is what unit ``j`` computes a dot product with: reshaped to 28x28
+    for MNIST it shows which pixels the unit weighs strongly (positive or
+    negative) and which it ignores.
+
+    Examples
+    --------
+    >>> from scidl.nn import MLP
+    >>> first_layer_weights(MLP(784, 10, (32,)), units=[0, 3]).shape
+    (2, 784)
+    """
+    module = _module(estimator_or_module)
+    W = module.linear_layers[0].weight.detach().double().cpu().numpy()
+    return W[_units(units, len(W))]
+
+
+def hidden_activations(estimator_or_module, X, layer=0):
+    """Post-activation outputs of hidden layer ``layer`` (0 = first) for inputs ``X``.
+
+    Dropout is off (eval mode); batch normalisation, if any, uses its running statistics.
+    """
+    module = _module(estimator_or_module)
+    target = module.linear_layers[layer]
+    param = next(module.parameters())
+    x = torch.as_tensor(np.asarray(X), dtype=param.dtype, device=param.device)
+    was_training = module.training
+    module.eval()
+    out, seen = x, False
+    with torch.no_grad():
+        for m in module.layers:
+            if seen and isinstance(m, nn.Linear):
+                break
+            out = m(out)
+            if m is target:
+                seen = True
+    module.train(was_training)
+    return out.double().cpu().numpy()
+
+
+def top_activating(estimator_or_module, X, units=None, *, n_top=8, layer=0):
+    """Indices of the ``n_top`` inputs of ``X`` that excite each unit most, shape ``(n_units, n_top)``."""
+    A = hidden_activations(estimator_or_module, X, layer)
+    units = _units(units, A.shape[1])
+    n_top = min(int(n_top), len(A))
+    return np.argsort(-A[:, units], axis=0, kind="stable")[:n_top].T
+
+
+def activation_maximization(estimator_or_module, units=None, *, layer=0, norm=10.0, steps=200, lr=1.0, random_state=0):
+    """Inputs that maximise each unit's pre-activation under a norm constraint.
+
+    Projected gradient ascent on ``x`` with ``|x| = norm`` from a random start
+    (Erhan et al. 2009). For a first-layer unit the answer is known:
+    ``norm * w / |w|`` (the bias does not matter); deeper units give the
+    lecture's "higher-level features".
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_features)
+    """
+    module = _module(estimator_or_module)
+    linear = module.linear_layers[layer]
+    units = _units(units, linear.out_features)
+    n_features = module.linear_layers[0].in_features
+    gen = torch.Generator().manual_seed(int(random_state))
+    x = torch.randn(len(units), n_features, generator=gen, dtype=torch.float64)
+    x = norm * x / x.norm(dim=1, keepdim=True)
+    x.requires_grad_(True)
+    module = module.double() if next(module.parameters()).dtype == torch.float64 else module
+    dtype = next(module.parameters()).dtype
+    was_training = module.training
+    module.eval()
+    captured = {}
+    hook = linear.register_forward_hook(lambda m, i, o: captured.__setitem__("z", o))
+    opt = torch.optim.SGD([x], lr=lr)
+    idx = torch.as_tensor(units)
+    try:
+        for _ in range(int(steps)):
+            opt.zero_grad()
+            module(x.to(dtype))
+            z = captured["z"].double()
+            (-z[torch.arange(len(units)), idx].sum()).backward()
+            opt.step()
+            with torch.no_grad():  # project back onto the sphere |x| = norm
+                x.mul_(norm / x.norm(dim=1, keepdim=True))
+    finally:
+        hook.remove()
+        module.train(was_training)
+    return x.detach().numpy()
+
+
+def _image_grid(images, shape, titles, title, ncols, cmap, symmetric):
+    from scidl.plot._style import new_figure, style
+
+    n = len(images)
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    with style():
+        fig, axes = new_figure(nrows=nrows, ncols=ncols, figsize=(1.3 * ncols, 1.45 * nrows + 0.4), squeeze=False)
+        for ax in axes.ravel():
+            ax.set_axis_off()
+        for ax, img, t in zip(axes.ravel(), images, titles):
+            img = np.asarray(img, dtype=float).reshape(shape)
+            if symmetric:
+                v = float(np.abs(img).max()) or 1.0
+                ax.imshow(img, cmap=cmap, vmin=-v, vmax=v)
+            else:
+                ax.imshow(img, cmap=cmap)
+            ax.set_title(t, fontsize=7)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def plot_first_layer_weights(estimator_or_module, units=None, *, shape=(28, 28), ncols=8, title=None):
+    """Each first-layer unit's input weights as an image (red positive, blue negative, white ignored).
+
+    Examples
+    --------
+    >>> from scidl.nn import MLP
+    >>> fig = plot_first_layer_weights(MLP(784, 10, (16,)), units=range(4))
+    >>> len([ax for ax in fig.axes if ax.images])
+    4
+    """
+    W = first_layer_weights(estimator_or_module, None if units is None else list(units))
+    ids = np.arange(len(W)) if units is None else list(units)
+    return _image_grid(W, shape, [f"unit {j}" for j in ids], title or "First-layer weights (feature detectors)", ncols, "RdBu_r", True)
+
+
+def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28), title=None):
+    """One row per unit: the ``n_top`` images of ``X`` that excite it most."""
+    units = list(units)
+    idx = top_activating(estimator_or_module, X, units, n_top=n_top)
+    X = np.asarray(X)
+    images = [X[i] for row in idx for i in row]
+    titles = [f"unit {u}" if j == 0 else "" for u, row in zip(units, idx) for j in range(len(row))]
+    return _image_grid(images, shape, titles, title or "Top-activating test images per unit", idx.shape[1], "gray_r", False)
+
+
+def plot_activation_maximization(estimator_or_module, units, *, layer=0, shape=(28, 28), ncols=8, title=None, **kwargs):
+    """The activation-maximising input of each unit, as images."""
+    units = list(units)
+    X = activation_maximization(estimator_or_module, units, layer=layer, **kwargs)
+    return _image_grid(X, shape, [f"unit {u}" for u in units], title or f"Activation maximisation (layer {layer + 1})", ncols, "RdBu_r", True)

