@@ -12,7 +12,7 @@ import scidl.data
 
 DATA_DIR = Path(scidl.data.__file__).parent
 # Top-level modules scidl.data may import: the standard library plus these.
-ALLOWED_THIRD_PARTY = {"numpy", "scipy", "sklearn", "mlxtend"}
+ALLOWED_THIRD_PARTY = {"numpy", "scipy", "sklearn", "mlxtend", "skimage", "PIL"}
 # The datasets of this test suite (other modules of the package test themselves).
 OWN_API = [
     "harmonic_energy",

@@ -125,6 +125,13 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
     def _metrics(self) -> dict:
         return {}
 
+    def _make_step(self, seed):
+        """A custom :class:`~scidl.training.Step` (e.g. with data augmentation), or None.
+
+        None (the default) trains with ``SupervisedStep(self._loss_fn(), metrics=self._metrics())``.
+        """
+        return None
+
     def _target_dtype(self, dtype):
         return dtype
 
@@ -188,12 +195,14 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         with seeded(seed, device):
             self.module_ = self._build_module().to(device=device, dtype=dtype)
             train_data, valid_data = self._make_datasets(X, target, [train_idx, valid_idx], dtype, device)
+            step = self._make_step(seed)
             try:
                 train(
                     self.module_,
                     train_data,
-                    loss_fn=self._loss_fn(),
-                    metrics=self._metrics(),
+                    loss_fn=self._loss_fn() if step is None else None,
+                    metrics=self._metrics() if step is None else None,
+                    step=step,
                     optimizer=self.optimizer,
                     lr=self.lr,
                     weight_decay=self.weight_decay,

