@@ -37,6 +37,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -118,6 +119,16 @@ def _neighbour_sum(s):
     return np.roll(s, 1, axis=1) + np.roll(s, -1, axis=1) + np.roll(s, 1, axis=2) + np.roll(s, -1, axis=2)
 
 
+@functools.lru_cache(maxsize=16)
+def _checkerboard(L):
+    """The two sublattice masks of an L x L lattice (cached: sweeps are called many times)."""
+    parity = np.add.outer(np.arange(L), np.arange(L)) % 2
+    masks = tuple(parity == c for c in (0, 1))
+    for m in masks:
+        m.setflags(write=False)
+    return masks
+
+
 def metropolis_sweep(spins, beta, rng):
     """One checkerboard Metropolis sweep of every lattice in ``spins``, in place.
 
@@ -140,13 +151,13 @@ def metropolis_sweep(spins, beta, rng):
     n, L, _ = spins.shape
     beta = np.asarray(beta, dtype=np.float64).reshape(n, 1, 1)
     p4, p8 = np.exp(-4.0 * beta), np.exp(-8.0 * beta)
-    parity = np.add.outer(np.arange(L), np.arange(L)) % 2
-    for colour in (0, 1):
+    for colour_mask in _checkerboard(L):
         dE = 2 * spins * _neighbour_sum(spins)  # int8: |dE| <= 8
         r = rng.random((n, L, L))
         # r < p8 implies r < p4, so the last term accepts dE = 8 with probability p8
         accept = (dE <= 0) | ((dE == 4) & (r < p4)) | (r < p8)
-        spins[accept & (parity == colour)] *= -1
+        accept &= colour_mask
+        spins[accept] *= -1
 
 
 def wolff_update(spins, beta, rng):
