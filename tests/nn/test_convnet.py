@@ -203,3 +203,16 @@ def test_save_and_load(bars, tmp_path):
 )
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.slow
+def test_default_convnet_reaches_97_5_percent_on_the_mnist_sample():
+    """Issue 6: defaults, 4,000 training images of the 5,000 sample, held-out 1,000."""
+    from scidl.data import load_mnist, train_test_split_stratified
+
+    X, y = load_mnist(normalize=True)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=1000, random_state=0)
+    clf = ConvNetClassifier(random_state=0).fit(X_train, y_train)
+    accuracy = clf.score(X_test, y_test)
+    print(f"ConvNetClassifier: {accuracy:.3f} after {clf.n_epochs_} epochs")
+    assert accuracy >= 0.975
