@@ -16,11 +16,10 @@ import numbers
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
 from torch import nn
 from torch.nn import functional as F
 
-from scidl.base import NeuralEstimator
+from scidl.base import NeuralClassifierMixin, NeuralEstimator
 from scidl.nn._activations import ACTIVATIONS, get_activation
 from scidl.training import SupervisedStep
 from scidl.utils import (
@@ -384,7 +383,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
 """
 
 
-class ConvNetClassifier(ClassifierMixin, _ConvNetBase):
+class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
     __doc__ = (
         """Convolutional-network image classifier trained with softmax cross-entropy.
 
@@ -489,41 +488,7 @@ class ConvNetClassifier(ClassifierMixin, _ConvNetBase):
         if y is None:
             raise ValueError("ConvNetClassifier requires y to be passed, but the target y is None.")
         X, y = validate_data(self, X, y, allow_nd=True, dtype=[np.float64, np.float32], y_numeric=False)
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"ConvNetClassifier needs samples of at least 2 classes in the data, but the data contain only one class: {self.classes_[0]!r}.")
-        self.n_outputs_ = len(self.classes_)
-        return self._images(X, fitting=True), encoded.astype(np.int64)
-
-    def _target_dtype(self, dtype):
-        return torch.int64
-
-    def _loss_fn(self):
-        return F.cross_entropy
-
-    def _metrics(self):
-        return {"accuracy": lambda out, y: (out.argmax(dim=1) == y).to(torch.float64).mean()}
-
-    def predict_proba(self, X):
-        """Class probabilities, shape ``(n_samples, n_classes)``, columns ordered as ``classes_``."""
-        return torch.softmax(self._forward(X).double(), dim=1).numpy()
-
-    def predict_log_proba(self, X):
-        """Log class probabilities."""
-        return torch.log_softmax(self._forward(X).double(), dim=1).numpy()
-
-    def decision_function(self, X):
-        """Logits; for two classes one score per sample (logit of ``classes_[1]`` minus ``classes_[0]``)."""
-        out = self._forward(X).double()
-        if out.shape[1] == 2:
-            return (out[:, 1] - out[:, 0]).numpy()
-        return out.numpy()
-
-    def predict(self, X):
-        """The most probable class label for each image."""
-        winners = self._forward(X).argmax(dim=1).numpy()  # checks fitted before classes_ is read
-        return self.classes_[winners]
+        return self._images(X, fitting=True), self._encode_classes(y)
 
 
 class ConvNetRegressor(RegressorMixin, _ConvNetBase):

@@ -7,9 +7,8 @@ import numbers
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
 
-from scidl.base import NeuralEstimator
+from scidl.base import NeuralClassifierMixin, NeuralEstimator
 from scidl.nn._activations import ACTIVATIONS
 from scidl.nn._modules import MLP
 from scidl.utils import InstanceOf, Interval, Options, check_int_sequence, validate_data
@@ -79,7 +78,7 @@ class _MLPBase(NeuralEstimator):
         )
 
 
-class MLPClassifier(ClassifierMixin, _MLPBase):
+class MLPClassifier(NeuralClassifierMixin, ClassifierMixin, _MLPBase):
     """Multilayer-perceptron classifier trained with softmax cross-entropy.
 
     Parameters
@@ -176,45 +175,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         if y is None:
             raise ValueError("MLPClassifier requires y to be passed, but the target y is None.")
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False)
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"MLPClassifier needs samples of at least 2 classes in the data, but the data contain only one class: {self.classes_[0]!r}.")
-        self.n_outputs_ = len(self.classes_)
-        return X, encoded.astype(np.int64)
-
-    def _target_dtype(self, dtype):
-        return torch.int64
-
-    def _loss_fn(self):
-        return torch.nn.functional.cross_entropy
-
-    def _metrics(self):
-        return {"accuracy": lambda out, y: (out.argmax(dim=1) == y).to(torch.float64).mean()}
-
-    def predict_proba(self, X):
-        """Class probabilities, shape ``(n_samples, n_classes)``, columns ordered as ``classes_``."""
-        return torch.softmax(self._forward(X).double(), dim=1).numpy()
-
-    def predict_log_proba(self, X):
-        """Log class probabilities."""
-        return torch.log_softmax(self._forward(X).double(), dim=1).numpy()
-
-    def decision_function(self, X):
-        """Logits (unnormalised log-probabilities), ``(n_samples, n_classes)``.
-
-        For two classes, as in scikit-learn, one score per sample: the logit of
-        ``classes_[1]`` minus that of ``classes_[0]`` (positive means ``classes_[1]``).
-        """
-        out = self._forward(X).double()
-        if out.shape[1] == 2:
-            return (out[:, 1] - out[:, 0]).numpy()
-        return out.numpy()
-
-    def predict(self, X):
-        """The most probable class label for each sample."""
-        winners = self._forward(X).argmax(dim=1).numpy()
-        return self.classes_[winners]
+        return X, self._encode_classes(y)
 
 
 class MLPRegressor(RegressorMixin, _MLPBase):
