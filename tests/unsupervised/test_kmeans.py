@@ -13,7 +13,7 @@ def _blobs(n=600, k=4, std=0.3, seed=0):
     return make_blobs(n, centers=k, n_features=2, cluster_std=std, center_box=(-20, 20), random_state=seed)
 
 
-@pytest.mark.parametrize("algorithm", ["lloyd", "minibatch"])
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd", "minibatch"])
 def test_recovers_separated_blobs_exactly(algorithm):
     X, y = _blobs()
     km = KMeans(4, algorithm=algorithm, batch_size=64, n_init=3, random_state=0).fit(X)
@@ -32,16 +32,45 @@ def test_inertia_within_one_percent_of_sklearn(seed):
     assert abs(ours.inertia_ - ref.inertia_) <= 0.01 * ref.inertia_
 
 
-def test_same_iterations_as_sklearn_from_the_same_centres():
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
+def test_same_iterations_as_sklearn_from_the_same_centres(algorithm):
     rng = np.random.default_rng(0)
     X = rng.uniform(-10, 10, (3000, 2))
     init = X[:20].copy()
-    ours = KMeans(20, init=init, max_iter=50).fit(X)
+    ours = KMeans(20, init=init, max_iter=50, algorithm=algorithm).fit(X)
     ref = SkKMeans(20, init=init, n_init=1, max_iter=50).fit(X)
     assert ours.n_iter_ == ref.n_iter_
     np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-10)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("n", "d", "k", "dtype", "seed"),
+    [(2000, 2, 30, "float64", 0), (1500, 20, 12, "float64", 1), (800, 3, 1, "float64", 2), (3000, 2, 25, "float32", 3), (600, 64, 40, "float64", 4)],
+)
+def test_hamerly_bounds_change_the_work_not_the_result(n, d, k, dtype, seed):
+    # Hamerly's bounds only skip samples that provably keep their cluster, so
+    # every iteration must equal Lloyd's: same labels, centres and count.
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * rng.uniform(0.5, 3, d) + rng.integers(-3, 4, (n, 1))
+    init = X[rng.choice(n, k, replace=False)]
+    for max_iter in (1, 3, 300):
+        a = KMeans(k, init=init, max_iter=max_iter, algorithm="hamerly", dtype=dtype).fit(X)
+        b = KMeans(k, init=init, max_iter=max_iter, algorithm="lloyd", dtype=dtype).fit(X)
+        assert a.n_iter_ == b.n_iter_
+        np.testing.assert_array_equal(a.labels_, b.labels_)
+        np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-4 if dtype == "float32" else 1e-10, atol=1e-5 if dtype == "float32" else 1e-12)
+
+
+def test_hamerly_relocates_empty_clusters_like_lloyd():
+    X = np.concatenate([np.zeros((5, 1)), np.full((5, 1), 10.0), np.linspace(20, 21, 10)[:, None]])
+    init = np.array([[0.0], [10.0], [100.0], [200.0]])  # two centres start with no sample
+    a = KMeans(4, init=init, algorithm="hamerly").fit(X)
+    b = KMeans(4, init=init, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_)
+    assert len(np.unique(a.labels_)) == 4
 
 
 def test_inertia_is_sum_of_squared_distances_and_score():

@@ -194,3 +194,22 @@ def test_bad_input():
 def test_not_fitted():
     with pytest.raises(scidl.utils.NotFittedError):
         PCA().transform(np.ones((3, 3)))
+
+
+@pytest.mark.parametrize("cond_exp", [0, 6, 14])
+def test_orthonormalize_spans_the_range_even_when_ill_conditioned(cond_exp):
+    # CholeskyQR2 for well-conditioned tall matrices, Householder QR when the
+    # Gram matrix is too ill-conditioned: both must give an orthonormal basis
+    # of the same column space.
+    from scidl.unsupervised._pca import _orthonormalize
+
+    rng = np.random.default_rng(cond_exp)
+    U, _ = np.linalg.qr(rng.standard_normal((2000, 8)))
+    V, _ = np.linalg.qr(rng.standard_normal((8, 8)))
+    sv = np.logspace(0, -cond_exp, 8)
+    M = U @ np.diag(sv) @ V.T
+    Q = _orthonormalize(M)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(8), atol=1e-10)
+    # Same subspace, up to what rounding leaves of directions with tiny singular values.
+    Ub = U[:, sv >= 1e-6]
+    np.testing.assert_allclose(Q @ (Q.T @ Ub), Ub, atol=1e-8)

@@ -46,17 +46,26 @@ def _chunks(n, d):
 def _mean_and_scatter(X, torch_device=None):
     """Column mean and centred scatter matrix ``sum_i (x_i - mu)(x_i - mu)^T``.
 
-    Computed chunk by chunk from the exact mean (two passes over ``X``), in
-    float64, with NumPy or (when ``torch_device`` is given) torch.
+    Computed chunk by chunk in float64, with NumPy or (when ``torch_device`` is
+    given) torch; no centred copy of the whole of ``X`` is made.
     """
     n, d = X.shape
     if torch_device is None:
-        mean = X.mean(axis=0, dtype=np.float64)
-        scatter = np.zeros((d, d))
-        for s, e in _chunks(n, d):
-            xc = X[s:e] - mean  # float64 chunk
-            scatter += xc.T @ xc  # NumPy calls BLAS syrk for A.T @ A
-        return mean, scatter
+        # One pass: each chunk is shifted by the first chunk's mean (close to
+        # the true mean, so no cancellation) into a float64 buffer with an extra
+        # column of ones; one BLAS syrk per chunk (NumPy calls it for B.T @ B)
+        # then accumulates the shifted scatter, the column sums and n together.
+        chunks = _chunks(n, d)
+        shift = X[: chunks[0][1]].mean(axis=0, dtype=np.float64)
+        buf = np.empty((chunks[0][1], d + 1))
+        buf[:, d] = 1.0
+        moments = np.zeros((d + 1, d + 1))
+        for s, e in chunks:
+            b = buf[: e - s]
+            np.subtract(X[s:e], shift, out=b[:, :d])
+            moments += b.T @ b
+        delta = moments[d, :d] / n  # mean - shift
+        return shift + delta, moments[:d, :d] - n * np.outer(delta, delta)
     Xt = _as_tensor(X, torch.float64, torch_device)
     mean = Xt.mean(dim=0)
     scatter = torch.zeros((d, d), dtype=torch.float64, device=torch_device)
@@ -78,7 +87,10 @@ def _merge_moments(n_a, mean_a, scatter_a, n_b, mean_b, scatter_b):
 def _eigh_desc(C, torch_device=None):
     """Eigenvalues (descending) and eigenvectors (as rows) of a symmetric matrix."""
     if torch_device is None:
-        w, V = scipy.linalg.eigh(C, check_finite=False, driver="evd")
+        # NumPy's LAPACK, not SciPy's: SciPy ships a second OpenBLAS whose
+        # threads had to wait out NumPy's spinning BLAS threads (70-110 ms
+        # instead of 4 ms for a 200 x 200 matrix right after the scatter).
+        w, V = np.linalg.eigh(C)
     else:
         w, V = torch.linalg.eigh(torch.as_tensor(C, device=torch_device))
         w, V = w.cpu().numpy(), V.cpu().numpy()
@@ -93,12 +105,35 @@ def _flip_signs(components):
     return components * signs[:, None]
 
 
+def _orthonormalize(M):
+    """An orthonormal basis of the columns of a tall ``M`` (n x p, n >> p).
+
+    CholeskyQR2 (Fukaya et al. 2014): ``Q = M R^-1`` with ``R^T R = M^T M``,
+    done twice; it costs two small Gram matrices instead of a Householder QR
+    of the tall matrix (about 4 ms instead of 70-85 ms for 100,000 x 20 here)
+    and is orthonormal to rounding error while ``cond(M) < ~1e8``. When the
+    Gram matrix is too ill-conditioned for Cholesky, or the result is not
+    orthonormal, it falls back to Householder QR.
+    """
+    Q = M
+    try:
+        for _ in range(2):
+            L = np.linalg.cholesky(Q.T @ Q)
+            Q = Q @ np.linalg.inv(L.T)
+        if np.abs(Q.T @ Q - np.eye(Q.shape[1])).max() < 1e-10:
+            return Q
+    except np.linalg.LinAlgError:
+        pass
+    return np.linalg.qr(M)[0]
+
+
 def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
     """Top-``k`` singular triplets of the centred data ``X - 1 mean^T`` (Halko et al. 2011).
 
     The centring is implicit: ``(X - 1 mu^T) M = X M - 1 (mu^T M)``, so no centred
-    copy of ``X`` is made. Power iterations are normalised by LU (NumPy) or QR
-    (torch) factorisations, as in scikit-learn's ``randomized_range_finder``.
+    copy of ``X`` is made. Power iterations are re-orthonormalised in every
+    step (CholeskyQR2 with NumPy, Householder QR with torch); scikit-learn's
+    ``randomized_range_finder`` normalises with LU, which spans the same range.
     """
     n, d = X.shape
     p = min(k + n_oversamples, n, d)
@@ -113,11 +148,7 @@ def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
         def At_dot(M):
             return A.T @ M - np.outer(mu, M.sum(axis=0))
 
-        def lu(M):
-            return scipy.linalg.lu(M, permute_l=True, check_finite=False)[0]
-
-        def qr(M):
-            return scipy.linalg.qr(M, mode="economic", check_finite=False)[0]
+        orth = _orthonormalize
 
         svd = np.linalg.svd
     else:
@@ -131,17 +162,16 @@ def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
         def At_dot(M):
             return A.T @ M - torch.outer(mu, M.sum(dim=0))
 
-        def qr(M):
+        def orth(M):
             return torch.linalg.qr(M)[0]
 
-        lu = qr
         svd = torch.linalg.svd
     Q = A_dot(omega)
     for _ in range(n_iter):
-        Q = lu(Q)
-        Q = lu(At_dot(Q))
+        Q = orth(Q)
+        Q = orth(At_dot(Q))
         Q = A_dot(Q)
-    Q = qr(Q)
+    Q = orth(Q)
     B = At_dot(Q).T  # (p, d) = Q^T (X - 1 mu^T)
     U_hat, s, Vt = svd(B, full_matrices=False)
     if torch_device is not None:

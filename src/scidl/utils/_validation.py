@@ -100,7 +100,9 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
         arr = arr.astype(dtype, copy=False)
     if arr.ndim >= 1 and arr.shape[0] < min_samples:
         raise ValueError(f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} while a minimum of {min_samples} is required.")
-    if not allow_nan and arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    # The sum is finite only if every entry is (barring overflow, which falls
+    # through to the elementwise test): one pass and no boolean temporary.
+    if not allow_nan and arr.dtype.kind == "f" and not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
         raise ValueError(f"Input {name} contains NaN or infinity; expected finite values.")
     return arr
 
@@ -112,11 +114,20 @@ def _named_precheck(x, name, *, ndim, allow_strings, allow_nan):
     do not always say which argument is wrong ("Found array with dim 3").
     """
     if x is None or scipy.sparse.issparse(x):
-        return None
+        return None, None
     arr = check_array(x, name=name, ndim=ndim, dtype=None, allow_nan=allow_nan)
     if arr.dtype.kind in "SU" and not allow_strings:
         raise ValueError(f"{name} must contain numbers; got strings (dtype {arr.dtype}).")
-    return arr.shape[0]
+    return arr.shape[0], arr.dtype
+
+
+def _keeps_dtype(dtype, requested):
+    """Whether scikit-learn's conversion to ``requested`` leaves a ``dtype`` array as it is."""
+    if requested is None or (isinstance(requested, str) and requested == "numeric"):
+        return True
+    if isinstance(requested, (list, tuple)):
+        return any(np.dtype(r) == dtype for r in requested)
+    return np.dtype(requested) == dtype
 
 
 def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True, **kwargs):
@@ -140,9 +151,11 @@ def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True
         else:
             x_ndim = (1, 2)
         allow_nan = kwargs.get("ensure_all_finite", True) is not True
-        n_x = _named_precheck(X, "X", ndim=x_ndim, allow_strings=False, allow_nan=allow_nan)
+        n_x, x_dtype = _named_precheck(X, "X", ndim=x_ndim, allow_strings=False, allow_nan=allow_nan)
+        if not allow_nan and x_dtype is not None and x_dtype.kind == "f" and _keeps_dtype(x_dtype, kwargs.get("dtype", "numeric")):
+            kwargs["ensure_all_finite"] = False  # just checked, and no conversion can overflow: skip the second pass
     if y is not None and not (isinstance(y, str) and y == "no_validation"):
-        n_y = _named_precheck(y, "y", ndim=(1, 2), allow_strings=not kwargs.get("y_numeric", False), allow_nan=False)
+        n_y, _ = _named_precheck(y, "y", ndim=(1, 2), allow_strings=not kwargs.get("y_numeric", False), allow_nan=False)
     if n_x is not None and n_y is not None and n_x != n_y:
         raise ValueError(f"X and y must have the same number of samples; got {n_x} rows in X and {n_y} in y.")
     return _sk_validate_data(estimator, X, y, reset=reset, **kwargs)
