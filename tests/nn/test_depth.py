@@ -36,6 +36,14 @@ def test_error_falls_as_width_grows():
     assert [r["parameters"] for r in rows] == [4, 10, 37]
 
 
+def test_training_error_never_rises_with_width():
+    # Each width also starts from the narrower net plus switched-off units,
+    # so its training error can only be lower or equal (L-BFGS is monotone).
+    rows = width_study(widths=(2, 4, 8, 16), steps=60, restarts=1, random_state=3)
+    train = [r["train_mse"] for r in rows]
+    assert all(b <= a for a, b in zip(train, train[1:]))
+
+
 @pytest.mark.parametrize("k", range(1, 9))
 def test_tent_map_composition_has_2_to_k_pieces_and_classifies_alternating_points(k):
     net = tent_map_network(k)
@@ -68,15 +76,28 @@ def test_shallow_network_pieces_bounded_by_units_plus_one():
 
 
 def test_depth_table_small_k():
-    rows = depth_efficiency_table(ks=[1, 2, 3], steps=600)
-    assert [r["deep_pieces"] for r in rows] == [2, 4, 8]
+    rows = depth_efficiency_table(ks=[1, 2, 3, 4], steps=600)
+    assert [r["deep_pieces"] for r in rows] == [2, 4, 8, 16]
     assert all(r["deep_exact_accuracy"] == 1.0 for r in rows)
-    assert [r["shallow_min_units"] for r in rows] == [1, 3, 7]
+    assert [r["shallow_min_units"] for r in rows] == [1, 3, 7, 15]
+    # Trained shallow nets (all weights by L-BFGS): with 2^(k+1) units every point
+    # is classified; one unit below the bound 2^k - 1 it is impossible, so some
+    # point is always wrong however well the net is trained.
     assert all(r["shallow_trained_accuracy"] == 1.0 for r in rows)
+    assert [r["shallow_below_bound_width"] for r in rows] == [0, 2, 6, 14]
+    assert all(r["shallow_below_bound_accuracy"] < 1.0 for r in rows)
     text = format_depth_table(rows)
-    assert text.count("\n") == 3
+    assert text.count("\n") == 4
 
 
 def test_bad_k():
     with pytest.raises(ValueError, match="k must be"):
         tent_map_network(0)
+
+
+@pytest.mark.slow
+def test_trained_shallow_net_classifies_all_points_up_to_k_8():
+    from scidl.nn._depth import _train_shallow
+
+    x, y = alternating_points(8)
+    assert _train_shallow(x, y, 512, 1000, 8) == 1.0

@@ -3,11 +3,11 @@
 - :func:`check_array`, :func:`validate_data`, :func:`check_option`, :func:`check_fitted`
 - :class:`Interval`, :class:`Options`, :class:`InstanceOf`, :func:`validate_params`
 - :func:`seed_everything`, :func:`make_seed`, :func:`seeded`
-- :func:`resolve_device`, :func:`resolve_dtype`
+- :func:`resolve_device`, :func:`resolve_dtype`, :func:`torch_threads`
 - :func:`atomic_write`
 """
 
-from scidl.utils._device import resolve_device, resolve_dtype
+from scidl.utils._device import resolve_device, resolve_dtype, torch_threads
 from scidl.utils._io import atomic_write
 from scidl.utils._params import InstanceOf, Interval, Options, validate_params
 from scidl.utils._seed import make_seed, seed_everything, seeded
@@ -34,6 +34,7 @@ __all__ = [
     "check_option",
     "make_seed",
     "resolve_device",
+    "torch_threads",
     "resolve_dtype",
     "seed_everything",
     "seeded",
