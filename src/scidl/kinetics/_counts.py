@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.fft
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator
@@ -21,17 +22,47 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
 
     ``mode="sliding"`` counts every pair ``(t, t + lagtime)``; ``"sample"`` only
     ``t = 0, lagtime, 2 lagtime, ...`` (statistically independent-ish counts at the cost
-    of data); ``"effective"`` divides the sliding counts by ``lagtime``: a sliding window
-    counts each independent transition about ``lagtime`` times, so this rescaling gives
-    counts of the right size for error estimates (a simple stand-in for the
-    statistical-inefficiency estimator of Noe, 2015, which is not implemented).
+    of data); ``"effective"`` scales the sliding counts ``c_ij`` down to the number of
+    statistically uncorrelated transitions with the statistical-inefficiency estimator of
+    Noé (2015), as computed by deeptime's
+    ``effective_count_matrix(dtrajs, lag, average="row", mact=1.0)``:
+
+    * for each state ``i`` the windows that start in ``i`` give, per trajectory, the
+      time-ordered sequence of their end states ``y_1, y_2, ...``; for each ``j`` with
+      ``c_ij > 0``, ``x_t = 1[y_t = j]`` is a 0/1 series of mean ``m = c_ij / c_i``;
+    * its autocorrelation ``A(k) = sum (x_t - m) (x_{t+k} - m) / n_k`` runs over the
+      ``n_k`` pairs ``(t, t + k)`` that lie in the same trajectory's sequence;
+    * ``tau_ij = 1/2 + sum_{k=1}^{K-1} A(k) (1 - k / N) / m``, with ``N`` the longest
+      sequence of row ``i`` and ``K`` the first lag with ``A(K) <= 0`` (``N`` if there
+      is none). As in deeptime, ``A`` is divided by the mean square of ``x`` (which is
+      ``m``), not by its variance ``m (1 - m)``;
+    * the statistical inefficiency ``I_ij = 1 / (2 tau_ij)`` lies in ``(0, 1]`` and is
+      averaged over the row with the counts as weights:
+      ``C_eff[i, j] = c_ij * sum_k c_ik I_ik / c_i``.
+
+    Hence ``0 < C_eff <= C`` wherever ``C > 0``, every row keeps the proportions of the
+    sliding counts (the non-reversible MLE is unchanged), and for Markovian data at lag
+    1, whose sequences ``y`` are independent draws, ``C_eff`` is close to ``C``. Where
+    ``A(k)`` is within round-off of 0 its sign is decided in exact integer arithmetic, so
+    an autocorrelation that is exactly 0 always ends the sum (deeptime's floating-point
+    sums can land on either side of 0 there, and then its counts differ from these).
 
     Counting uses one ``bincount`` over the pair codes ``i * n + j``, so it is linear in
-    the trajectory length with no Python loop over frames.
+    the trajectory length with no Python loop over frames. The effective counts evaluate
+    the autocorrelations lag by lag for all ``(i, j)`` at once (each lag one vectorised
+    pass over the windows still needed) and finish the pairs still correlated after
+    64 lags with FFT autocorrelations.
+
+    References
+    ----------
+    F. Noé, "Statistical inefficiencies of Markov model count matrices" (2015),
+    http://publications.mi.fu-berlin.de/1699/
     """
     dtrajs = as_dtrajs(dtrajs)
     if not isinstance(lagtime, numbers.Integral) or isinstance(lagtime, bool) or lagtime < 1:
         raise ValueError(f"lagtime must be an int >= 1; got {lagtime!r}.")
+    if mode not in ("sliding", "sample", "effective"):
+        raise ValueError(f"mode must be 'sliding', 'sample' or 'effective'; got {mode!r}.")
     longest = max(d.size for d in dtrajs)
     if longest <= lagtime:
         raise ValueError(f"lagtime={lagtime} is not shorter than the longest trajectory ({longest} frames); no transitions to count.")
@@ -54,8 +85,187 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
         uniq, cnt = np.unique(codes, return_counts=True)
         C = scipy.sparse.coo_matrix((cnt.astype(np.float64), (uniq // n, uniq % n)), shape=(n, n)).toarray()
     if mode == "effective":
-        C /= lagtime
+        C = _effective_counts(dtrajs, lagtime, C)
     return C
+
+
+# --- effective counts (statistical inefficiency of transition counts) ---------------------
+
+_DIRECT_LAGS = 64  # lags the per-lag pass evaluates before the remaining pairs go to FFT
+_FFT_BUDGET = 1 << 22  # floats in one batched FFT block; bounds the memory of the FFT path
+
+
+def _effective_counts(dtrajs, lagtime, C, mact=1.0):
+    """Row-averaged statistically effective counts of the sliding-window matrix ``C``.
+
+    See :func:`count_transitions` (``mode="effective"``) for the definition; ``mact``
+    multiplies the integrated autocorrelation (deeptime's parameter of the same name).
+    """
+    n = C.shape[0]
+    starts, targets, trajs = [], [], []
+    for k, d in enumerate(dtrajs):
+        if d.size > lagtime:
+            starts.append(d[:-lagtime])
+            targets.append(d[lagtime:])
+            trajs.append(np.full(d.size - lagtime, k, dtype=np.int64))
+    starts = np.concatenate(starts)
+    # group the windows by starting state; the stable sort keeps trajectory and time order,
+    # so each row is one block of target states made of one segment per trajectory: the
+    # conditional sequences {x_{t+lag} : x_t = i}
+    order = np.argsort(starts, kind="stable")
+    row = starts[order]
+    y = np.concatenate(targets)[order]
+    traj = np.concatenate(trajs)[order]
+    first = np.ones(y.size, dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (traj[1:] != traj[:-1])
+    seg_start = np.flatnonzero(first)
+    seg_len = np.diff(np.append(seg_start, y.size))
+    seg_of = np.cumsum(first) - 1
+    pos = np.arange(y.size) - seg_start[seg_of]  # place in the segment
+    rev = seg_len[seg_of] - 1 - pos  # place counted from the segment's end
+    row_len = np.bincount(row, minlength=n)  # c_i
+    row_n = np.zeros(n, dtype=np.int64)  # longest segment of each row
+    np.maximum.at(row_n, row[seg_start], seg_len)
+    # one entry per nonzero count c_ij ("pair"); every window belongs to exactly one pair
+    code = np.flatnonzero(C)
+    pair = np.searchsorted(code, row * n + y)
+    prow, pcol = np.divmod(code, n)
+    c = C.ravel()[code]
+    L = row_len[prow].astype(np.float64)
+    N = row_n[prow]
+
+    corrsum, left = _corrsums_by_lag(y, pair, pos, rev, row, c, L, N, prow, row_len, _DIRECT_LAGS)
+    offsets = np.concatenate(([0], np.cumsum(row_len)))
+    for i in np.unique(prow[left]):  # pairs still correlated after _DIRECT_LAGS lags
+        w = slice(offsets[i], offsets[i + 1])
+        segs = seg_len[seg_of[w][0] : seg_of[w][-1] + 1]
+        which = np.flatnonzero(left & (prow == i))
+        row_windows = (y[w], pos[w], rev[w], seg_of[w] - seg_of[w][0])
+        corrsum[which] = _corrsums_fft(*row_windows, segs, pcol[which], c[which], n)
+    # I_ij = 1 / (2 tau_ij), tau_ij = 1/2 + mact * corrsum_ij / <x^2>, and <x^2> = c_ij / c_i
+    ineff = 1.0 / (1.0 + 2.0 * mact * corrsum * L / c)
+    # row average weighted by the counts: c_ij^eff = c_ij * sum_k c_ik I_ik / c_i
+    factor = np.zeros(n)
+    seen = row_len > 0
+    factor[seen] = np.bincount(prow, weights=c * ineff, minlength=n)[seen] / row_len[seen]
+    Ceff = np.zeros(n * n)
+    Ceff[code] = c * factor[prow]
+    return Ceff.reshape(n, n)
+
+
+def _corrsums_by_lag(y, pair, pos, rev, row, c, L, N, prow, row_len, max_lag):
+    """Truncated autocorrelation sums of all pairs, one lag at a time for all pairs at once.
+
+    Returns the sums and a mask of the pairs whose autocorrelation is still positive at
+    ``max_lag`` (their sums are not final). Each lag costs one pass over the windows of
+    the pairs still being integrated.
+    """
+    npairs = c.size
+    corrsum = np.zeros(npairs)
+    # R_0 = c (1 - m) is 0 only for c_ij = c_i: the acf is cut at lag 0 and nothing is summed
+    active = (c < L) & (N > 1)
+    by_pos = np.argsort(pos, kind="stable")
+    by_rev = np.argsort(rev, kind="stable")
+    # windows with pos == q are by_pos[bounds[q]:bounds[q + 1]]; rev has the same histogram
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(pos))))
+    head = np.zeros(npairs)  # ones among the first k entries of the segments
+    tail = np.zeros(npairs)  # ones among the last k entries of the segments
+    n_row = row_len.astype(np.float64)  # n_k: pairs (t, t + k) inside the segments of a row
+    idx = np.flatnonzero(active[pair])  # windows t of pairs still integrated, with t + k in reach
+    k = 0
+    while k < max_lag and active.any():
+        k += 1
+        at_start = by_pos[bounds[k - 1] : bounds[k]]
+        head += np.bincount(pair[at_start], minlength=npairs)
+        tail += np.bincount(pair[by_rev[bounds[k - 1] : bounds[k]]], minlength=npairs)
+        n_row -= np.bincount(row[at_start], minlength=row_len.size)
+        active &= k < N  # lags run over 0 .. N - 1
+        idx = idx[(rev[idx] >= k) & active[pair[idx]]]
+        same = idx[y[idx + k] == y[idx]]
+        S = np.bincount(pair[same], minlength=npairs)
+        a = np.flatnonzero(active)
+        nk = n_row[prow[a]]
+        ones = 2.0 * c[a] - head[a] - tail[a]
+        R = _centred_sum(S[a].astype(np.float64), ones, nk, c[a], L[a])
+        up = R > 0
+        corrsum[a[up]] += R[up] / nk[up] * (1.0 - k / N[a[up]])
+        active[a[~up]] = False
+    return corrsum, active
+
+
+def _corrsums_fft(y, pos, rev, seg, seg_len, cols, counts, n):
+    """Truncated autocorrelation sums of the pairs ``(i, cols)`` of one row, by FFT.
+
+    ``y``, ``pos``, ``rev`` and ``seg`` describe the row's windows (see
+    :func:`_effective_counts`), ``seg_len`` its segments.
+    """
+    L = y.size
+    col_of = np.full(n, -1)
+    col_of[cols] = np.arange(cols.size)
+    jj = col_of[y]  # -1 for targets not asked for
+    N = int(seg_len.max())
+    longer = np.cumsum(np.bincount(seg_len, minlength=N + 1)[::-1])[::-1][1:]  # #{len_s > k}
+    n_pairs = np.cumsum(longer[::-1])[::-1].astype(np.float64)  # n_k = sum_s max(len_s - k, 0)
+    # segments batched by length class [2^(e-1), 2^e) so that padding wastes < 2x
+    e_of = np.frexp(seg_len)[1]
+    groups = []
+    for e in np.unique(e_of):
+        segs = np.flatnonzero(e_of == e)
+        slot = np.zeros(seg_len.size, dtype=np.int64)
+        slot[segs] = np.arange(segs.size)
+        lmax = int(seg_len[segs].max())
+        nfft = scipy.fft.next_fast_len(2 * lmax - 1, real=True)
+        groups.append((e_of[seg] == e, slot, segs.size, lmax, nfft))
+    step = max(1, _FFT_BUDGET // max(N, max(g[2] * g[4] for g in groups)))
+    out = np.empty(cols.size)
+    k = np.arange(N)
+    for j0 in range(0, cols.size, step):
+        j1 = min(j0 + step, cols.size)
+        nc = j1 - j0
+        hit = (jj >= j0) & (jj < j1)
+        # S_k = sum_t x_t x_{t+k} within segments, for the 0/1 indicator x of each column;
+        # zero padding to >= 2 len - 1 makes the FFT correlation linear, not circular
+        S = np.zeros((nc, N))
+        for in_group, slot, nseg, lmax, nfft in groups:
+            p = np.flatnonzero(hit & in_group)
+            if p.size == 0:
+                continue
+            X = np.zeros((nc, nseg, nfft))
+            X[jj[p] - j0, slot[seg[p]], pos[p]] = 1.0
+            F = scipy.fft.rfft(X, axis=-1)
+            acov = scipy.fft.irfft(F.real**2 + F.imag**2, n=nfft, axis=-1)
+            S[:, :lmax] += acov[:, :, :lmax].sum(axis=1)
+        S = np.rint(S)  # integer pair counts; the FFT round-off is far below 1/2
+        p = np.flatnonzero(hit)
+        j = jj[p] - j0
+        head = np.bincount(j * N + pos[p], minlength=nc * N).reshape(nc, N).cumsum(axis=1)
+        tail = np.bincount(j * N + rev[p], minlength=nc * N).reshape(nc, N).cumsum(axis=1)
+        c = counts[j0:j1, None]
+        ones = 2.0 * c - np.hstack((np.zeros((nc, 1)), head[:, :-1] + tail[:, :-1]))
+        R = _centred_sum(S, ones, n_pairs, c, float(L))
+        cut = np.where((R <= 0).any(axis=1), (R <= 0).argmax(axis=1), N)
+        keep = (k >= 1) & (k < cut[:, None])
+        out[j0:j1] = np.where(keep, R / n_pairs * (1.0 - k / N), 0.0).sum(axis=1)
+    return out
+
+
+def _centred_sum(S, ones, nk, c, L):
+    """``R_k = sum_t (x_t - m)(x_{t+k} - m)`` over the ``nk`` pairs of a 0/1 series, ``m = c / L``.
+
+    With ``S`` the number of (1, 1) pairs and ``ones`` the number of ones among both members
+    of the pairs, ``R = S - m ones + m^2 nk``. The autocorrelation is cut where ``R <= 0``, so
+    values within round-off of 0 are recomputed exactly from the integers
+    ``L^2 R = L^2 S - c L ones + c^2 nk`` (an exact 0 then counts as the cut).
+    """
+    S, ones, nk, c, L = np.broadcast_arrays(S, ones, nk, c, L)
+    m = c / L
+    R = S - m * ones + m * m * nk
+    close = np.abs(R) <= 64 * np.finfo(np.float64).eps * (S + m * ones + m * m * nk)
+    if close.any():
+        ints = [np.asarray(v[close], dtype=np.int64).astype(object) for v in (S, ones, nk, c, L)]
+        s, o, q, ci, li = ints
+        R[close] = ((li * li * s - ci * li * o + ci * ci * q) / (li * li)).astype(np.float64)
+    return R
 
 
 def connected_sets(count_matrix, *, directed=True):
@@ -81,7 +291,8 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
     lagtime : int
         Lag in steps.
     mode : {"sliding", "sample", "effective"}
-        See :func:`count_transitions`.
+        Every window, non-overlapping windows, or the sliding counts scaled down by
+        their statistical inefficiency (Noé, 2015); see :func:`count_transitions`.
     n_states : int, optional
         Number of states (default: largest state index seen + 1).
 
