@@ -44,6 +44,8 @@ def test_torch_graph_walks_grad_fn():
     assert "Mm" in dot and "Tanh" in dot and "Sum" in dot
     assert "leaf" in dot and "(3, 2)" in dot
     assert len(_edges(dot)) == 4  # leaf -> Mm -> Tanh -> Sum -> output
+    # every operation carries the shape of its result
+    assert 'label="Mm\\n(4, 2)"' in dot and 'label="Tanh\\n(4, 2)"' in dot and 'label="Sum\\n()"' in dot
     y.backward()
     assert "|grad|" in draw_graph(y, show_grad=True)
 

@@ -52,6 +52,21 @@ def _value_nodes(output, show_grad):
     return nodes, edges
 
 
+def _output_shapes(fn):
+    """Shape(s) of the forward result of an autograd node, or "" if torch does not say.
+
+    A backward node receives one gradient per output of its forward operation,
+    and ``_input_metadata`` describes those gradients, so their shapes are the
+    outputs' shapes. The attribute is not public API: without it (older or
+    future torch) the label is just the operation's name.
+    """
+    try:
+        shapes = [_shape(m.shape) for m in fn._input_metadata]
+    except (AttributeError, RuntimeError, TypeError):
+        return ""
+    return ", ".join(shapes)
+
+
 def _torch_nodes(tensor, show_grad):
     """(nodes, edges) of a torch tensor's autograd graph, walking ``grad_fn.next_functions``."""
     nodes, edges = {}, []
@@ -75,7 +90,8 @@ def _torch_nodes(tensor, show_grad):
             nodes[id(fn)] = (label, "param")
         else:
             name = type(fn).__name__.replace("Backward0", "").replace("Backward1", "")
-            nodes[id(fn)] = (name, "op")
+            shapes = _output_shapes(fn)
+            nodes[id(fn)] = (f"{name}\\n{shapes}" if shapes else name, "op")
         for nxt, _ in fn.next_functions:
             if nxt is not None:
                 edges.append((id(nxt), id(fn)))
@@ -98,7 +114,8 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
     ----------
     output : scidl.autodiff.Value or torch.Tensor
         The final node. For a torch tensor the graph is read from
-        ``grad_fn.next_functions`` (leaves are ``AccumulateGrad`` nodes).
+        ``grad_fn.next_functions`` (leaves are ``AccumulateGrad`` nodes); each
+        operation is labelled with the shape of its result.
     show_grad : bool, default False
         Add each node's gradient (its value for scalars, its norm otherwise);
         call ``backward()`` first.
