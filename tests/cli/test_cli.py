@@ -168,3 +168,12 @@ def test_real_quick_tour(tmp_path, capsys):
     assert all(t["status"] == "ok" for t in metrics["topics"].values())
     assert page.count("<img") == n_figures(metrics) >= 6
     assert 0 < metrics["topics"]["mlp-mnist"]["metrics"]["test_accuracy"] <= 1
+
+
+def test_demo_text_tables_keep_their_layout():
+    from scidl.cli._report import _text_html
+
+    text = "A sentence <b>.\n\nwidth  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05\n\nLast line."
+    out = _text_html(text)
+    assert out.count("<p>") == 2 and "&lt;b&gt;" in out
+    assert '<pre class="table">width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05</pre>' in out

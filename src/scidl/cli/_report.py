@@ -72,6 +72,7 @@ figure { margin: 1em 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { color: #666; font-size: 0.9em; }
 pre { background: #fbeee6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+pre.table { background: #f4f6f8; }
 """
 
 
@@ -89,6 +90,24 @@ def _summary_table(records) -> str:
     )
 
 
+def _text_html(text: str) -> str:
+    """A demo's text as HTML: paragraphs as ``<p>``, tables (aligned columns) kept as ``<pre>``.
+
+    Paragraphs are separated by blank lines; a paragraph of several lines
+    whose lines are not sentences (a table such as ``width  params  test MSE``)
+    keeps its line breaks and alignment in a ``<pre class="table">``.
+    """
+    parts = []
+    for block in text.strip().split("\n\n"):
+        lines = block.split("\n")
+        body = html.escape(block)
+        if len(lines) > 1 and sum("  " in ln.strip() for ln in lines) >= len(lines) // 2:
+            parts.append(f'<pre class="table">{body}</pre>')
+        else:
+            parts.append(f"<p>{body}</p>".replace("\n", "<br>"))
+    return "".join(parts)
+
+
 def _section(r: TopicRecord) -> str:
     name = html.escape(r.name)
     parts = [
@@ -99,7 +118,7 @@ def _section(r: TopicRecord) -> str:
         f"{r.render_seconds:.1f} s to draw the figures</p>",
     ]
     if r.text:
-        parts.append(f"<p>{html.escape(r.text)}</p>")
+        parts.append(_text_html(r.text))
     if r.error:
         parts.append(f"<p class=\"error\">This demo failed; the traceback:</p><pre>{html.escape(r.error)}</pre>")
     if r.metrics:
