@@ -234,10 +234,14 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     neither step can increase the inertia, so it converges, to a local
     minimum that depends on the seeding. Distances are computed as
     ``||x||^2 - 2 x.c + ||c||^2`` with one matrix product per chunk of samples,
-    and the new centres with ``index_add_``: no Python loop over samples. The
-    iteration, convergence test, final re-assignment and the relocation of
+    and the new centres from per-cluster sums: no Python loop over samples.
+    The iteration, convergence test, final re-assignment and the relocation of
     empty clusters follow scikit-learn's ``lloyd`` implementation, so both
-    perform the same iterations from the same centres.
+    perform the same iterations from the same centres. The default
+    ``"hamerly"`` performs those same iterations but, after the first few,
+    compares only the samples near a cluster boundary with all centres
+    (``benchmarks/unsupervised.py``: 200,000 x 2 points, 100 clusters, about
+    0.6-0.8 times scikit-learn's time with the same 47 iterations and inertia).
 
     Examples
     --------
