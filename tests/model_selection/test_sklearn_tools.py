@@ -24,10 +24,9 @@ from scidl.linear._perceptron import Perceptron  # noqa: E402
 from scidl.model_selection import (  # noqa: E402
     complexity_curve,
     learning_curve_errors,
-    plot_complexity_curve,
-    plot_learning_curve,
 )
 from scidl.nn import MLPClassifier, MLPRegressor  # noqa: E402
+from scidl.plot import plot_complexity_curve, plot_learning_curve  # noqa: E402
 
 rng = np.random.default_rng(0)
 X_REG = rng.uniform(-1, 1, (60, 1))

@@ -1,23 +1,16 @@
 """Feature detectors of an MLP: weights as images, top-activating inputs, activation maximisation."""
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from scidl.nn._feature_detectors import (  # noqa: E402
+from scidl.nn._feature_detectors import (
     activation_maximization,
     first_layer_weights,
     hidden_activations,
-    plot_activation_maximization,
-    plot_first_layer_weights,
-    plot_top_activating,
     top_activating,
 )
-from scidl.nn._modules import MLP  # noqa: E402
+from scidl.nn._modules import MLP
 
 
 @pytest.fixture(autouse=True)
@@ -78,13 +71,6 @@ def test_activation_maximization_deeper_layer_increases_activation(net):
     z = lambda inp: (torch.relu(net.linear_layers[0](torch.tensor(inp))) @ net.linear_layers[1].weight.T + net.linear_layers[1].bias)[:, 1]  # noqa: E731
     with torch.no_grad():
         assert z(x).item() >= z(random).max().item()
-
-
-def test_plots(net):
-    X = np.random.default_rng(0).normal(size=(20, 16))
-    assert len([a for a in plot_first_layer_weights(net, shape=(4, 4)).axes if a.images]) == 5
-    assert len([a for a in plot_top_activating(net, X, [0, 1], n_top=3, shape=(4, 4)).axes if a.images]) == 6
-    assert len([a for a in plot_activation_maximization(net, [0, 1], shape=(4, 4), steps=5).axes if a.images]) == 2
 
 
 def test_rejects_non_mlp():

@@ -1,21 +1,16 @@
 """Test functions, update rules and trajectories."""
 
-import matplotlib
+import numpy as np
+import pytest
+import torch
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-
-from scidl.optim import (  # noqa: E402
+from scidl.optim import (
     METHODS,
     TEST_FUNCTIONS,
     TORCH_EQUIVALENTS,
     compare_optimizers,
     format_table,
     get_test_function,
-    plot_trajectories,
     steps_to_tolerance,
     trace,
 )
@@ -113,8 +108,3 @@ def test_errors():
     with pytest.raises(TypeError):
         trace(3, "quadratic")
 
-
-def test_plot_trajectories():
-    fig = plot_trajectories("saddle", {"gd": trace("gd", "saddle", steps=30), "adam": trace("adam", "saddle", steps=30)})
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(label.startswith("gd") for label in labels) and "saddle" in labels

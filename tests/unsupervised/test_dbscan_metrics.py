@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from sklearn.cluster import DBSCAN as SkDBSCAN
 from sklearn.datasets import make_moons
 
@@ -13,7 +12,6 @@ from scidl.unsupervised import (
     clustering_accuracy,
     clustering_scores,
     k_distances,
-    plot_k_distance,
     suggest_eps,
 )
 
@@ -59,12 +57,6 @@ def test_k_distances_sorted_and_checks():
         k_distances(X, min_samples=20)
     with pytest.raises(ValueError, match="NaN"):
         suggest_eps([[0.0, np.nan], [1.0, 1.0]], min_samples=2)
-
-
-def test_plot_k_distance_returns_figure():
-    X, _ = make_moons(100, noise=0.05, random_state=0)
-    fig = plot_k_distance(X, 4)
-    assert isinstance(fig, Figure) and len(fig.axes) == 1
 
 
 def test_dbscan_validation_and_save_load(tmp_path):

@@ -26,9 +26,8 @@ def model_selection_demo(*, quick=False, random_state=0):
     from scidl.model_selection import (
         bias_variance_decomposition,
         complexity_curve,
-        plot_complexity_curve,
     )
-    from scidl.plot import subplots
+    from scidl.plot import plot_complexity_curve, subplots
 
     rng = np.random.default_rng(random_state)
     noise = 0.2

@@ -16,7 +16,7 @@ def feature_detectors_demo(*, quick=False, random_state=0):
     """
     from scidl.data import load_mnist, train_test_split_stratified
     from scidl.nn import MLPClassifier
-    from scidl.nn._feature_detectors import (
+    from scidl.plot import (
         plot_activation_maximization,
         plot_first_layer_weights,
         plot_top_activating,

@@ -18,10 +18,9 @@ def minimization_demo(*, quick=False, random_state=0):
         TEST_FUNCTIONS,
         compare_optimizers,
         format_table,
-        plot_trajectories,
         trace,
     )
-    from scidl.plot import subplots
+    from scidl.plot import plot_trajectories, subplots
 
     max_steps = 500 if quick else 5000
     tol = 1e-4

@@ -73,13 +73,13 @@ def run(*, quick=False, random_state=0):
         scores) and ``text``.
     """
     from scidl.data import load_mnist
+    from scidl.plot import plot_k_distance
     from scidl.unsupervised import (
         DBSCAN,
         PCA,
         Autoencoder,
         KMeans,
         clustering_scores,
-        plot_k_distance,
         suggest_eps,
     )
 

@@ -2,10 +2,11 @@
 
 - :func:`bias_variance_decomposition`: squared bias, variance and noise of any
   regressor by refitting on resampled training sets.
-- :func:`complexity_curve`, :func:`plot_complexity_curve`: training vs test
-  error against a hyperparameter (the U-shaped curve).
-- :func:`learning_curve_errors`, :func:`plot_learning_curve`: error against
-  the training-set size.
+- :func:`complexity_curve`: training vs test error against a hyperparameter
+  (the U-shaped curve).
+- :func:`learning_curve_errors`: error against the training-set size.
+- Their figures are :func:`scidl.plot.plot_complexity_curve` and
+  :func:`scidl.plot.plot_learning_curve`.
 
 Cross-validation itself is scikit-learn's: every scidl estimator works with
 ``cross_val_score``, ``KFold``, ``GridSearchCV``, ``validation_curve``,
@@ -24,8 +25,6 @@ from scidl.model_selection._bias_variance import bias_variance_decomposition
 from scidl.model_selection._curves import (
     complexity_curve,
     learning_curve_errors,
-    plot_complexity_curve,
-    plot_learning_curve,
 )
 
 __all__ = [
@@ -36,7 +35,5 @@ __all__ = [
     "cross_val_score",
     "learning_curve",
     "learning_curve_errors",
-    "plot_complexity_curve",
-    "plot_learning_curve",
     "validation_curve",
 ]

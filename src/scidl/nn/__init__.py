@@ -12,7 +12,9 @@
 - Universal approximation and depth: :func:`width_study`, Telgarsky's tent map
   (:func:`tent_map_network`, :func:`depth_efficiency_table`, ...).
 - Feature detectors: :func:`first_layer_weights`, :func:`top_activating`,
-  :func:`activation_maximization` and their plots.
+  :func:`activation_maximization`; their figures are in :mod:`scidl.plot`
+  (``plot_first_layer_weights``, ``plot_top_activating``,
+  ``plot_activation_maximization``).
 """
 
 from scidl.nn import activations, filters
@@ -37,9 +39,6 @@ from scidl.nn._feature_detectors import (
     activation_maximization,
     first_layer_weights,
     hidden_activations,
-    plot_activation_maximization,
-    plot_first_layer_weights,
-    plot_top_activating,
     top_activating,
 )
 from scidl.nn._inspect_cnn import conv_layers, feature_maps, learned_filters
@@ -70,9 +69,6 @@ __all__ = [
     "get_activation",
     "hidden_activations",
     "learned_filters",
-    "plot_activation_maximization",
-    "plot_first_layer_weights",
-    "plot_top_activating",
     "random_affine",
     "shallow_units_lower_bound",
     "tent_map_network",

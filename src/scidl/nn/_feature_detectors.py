@@ -1,4 +1,8 @@
-"""What hidden units detect: first-layer weights as images, top-activating inputs, activation maximisation."""
+"""What hidden units detect: first-layer weights, top-activating inputs, activation maximisation.
+
+The figures of these (``plot_first_layer_weights``, ``plot_top_activating``,
+``plot_activation_maximization``) are in :mod:`scidl.plot`.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,6 @@ __all__ = [
     "hidden_activations",
     "top_activating",
     "activation_maximization",
-    "plot_first_layer_weights",
-    "plot_top_activating",
-    "plot_activation_maximization",
 ]
 
 
@@ -122,57 +123,3 @@ def activation_maximization(estimator_or_module, units=None, *, layer=0, norm=10
         module.train(was_training)
     return x.detach().numpy()
 
-
-def _image_grid(images, shape, titles, title, ncols, cmap, symmetric):
-    from scidl.plot._style import new_figure, style
-
-    n = len(images)
-    ncols = max(1, min(ncols, n))
-    nrows = -(-n // ncols)
-    with style():
-        fig, axes = new_figure(nrows=nrows, ncols=ncols, figsize=(1.3 * ncols, 1.45 * nrows + 0.4), squeeze=False)
-        for ax in axes.ravel():
-            ax.set_axis_off()
-        for ax, img, t in zip(axes.ravel(), images, titles):
-            img = np.asarray(img, dtype=float).reshape(shape)
-            if symmetric:
-                v = float(np.abs(img).max()) or 1.0
-                ax.imshow(img, cmap=cmap, vmin=-v, vmax=v)
-            else:
-                ax.imshow(img, cmap=cmap)
-            ax.set_title(t, fontsize=7)
-        if title:
-            fig.suptitle(title)
-    return fig
-
-
-def plot_first_layer_weights(estimator_or_module, units=None, *, shape=(28, 28), ncols=8, title=None):
-    """Each first-layer unit's input weights as an image (red positive, blue negative, white ignored).
-
-    Examples
-    --------
-    >>> from scidl.nn import MLP
-    >>> fig = plot_first_layer_weights(MLP(784, 10, (16,)), units=range(4))
-    >>> len([ax for ax in fig.axes if ax.images])
-    4
-    """
-    W = first_layer_weights(estimator_or_module, None if units is None else list(units))
-    ids = np.arange(len(W)) if units is None else list(units)
-    return _image_grid(W, shape, [f"unit {j}" for j in ids], title or "First-layer weights (feature detectors)", ncols, "RdBu_r", True)
-
-
-def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28), title=None):
-    """One row per unit: the ``n_top`` images of ``X`` that excite it most."""
-    units = list(units)
-    idx = top_activating(estimator_or_module, X, units, n_top=n_top)
-    X = np.asarray(X)
-    images = [X[i] for row in idx for i in row]
-    titles = [f"unit {u}" if j == 0 else "" for u, row in zip(units, idx) for j in range(len(row))]
-    return _image_grid(images, shape, titles, title or "Top-activating test images per unit", idx.shape[1], "gray_r", False)
-
-
-def plot_activation_maximization(estimator_or_module, units, *, layer=0, shape=(28, 28), ncols=8, title=None, **kwargs):
-    """The activation-maximising input of each unit, as images."""
-    units = list(units)
-    X = activation_maximization(estimator_or_module, units, layer=layer, **kwargs)
-    return _image_grid(X, shape, [f"unit {u}" for u in units], title or f"Activation maximisation (layer {layer + 1})", ncols, "RdBu_r", True)

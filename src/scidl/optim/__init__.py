@@ -7,11 +7,11 @@
   AdaGrad, RMSProp, Adam, L-BFGS, Newton's method or any torch optimizer.
 - :func:`steps_to_tolerance`, :func:`compare_optimizers`, :func:`format_table`:
   steps needed to reach a tolerance, per method and function.
-- :func:`plot_trajectories`: contour plot with trajectories.
+- The contour plot with trajectories is :func:`scidl.plot.plot_trajectories`
+ .
 """
 
 from scidl.optim._functions import TEST_FUNCTIONS, TestFunction, get_test_function
-from scidl.optim._plot import plot_trajectories
 from scidl.optim._trace import (
     METHODS,
     TORCH_EQUIVALENTS,
@@ -29,7 +29,6 @@ __all__ = [
     "compare_optimizers",
     "format_table",
     "get_test_function",
-    "plot_trajectories",
     "steps_to_tolerance",
     "trace",
 ]

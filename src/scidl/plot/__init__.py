@@ -15,6 +15,15 @@ plot_filter_effects     classic filters next to their effect on images
 plot_learned_filters    a ConvNet's first-layer kernels as images
 plot_feature_maps       one image's feature maps through each convolutional layer
 plot_activations        the table of activation functions and their derivatives
+plot_first_layer_weights
+                        each first-layer unit's input weights as an image (feature detectors)
+plot_top_activating     the inputs that excite each hidden unit most
+plot_activation_maximization
+                        the activation-maximising input of each hidden unit
+plot_trajectories       optimizer trajectories on the contours of a 2D test function
+plot_complexity_curve   training and CV test error against a hyperparameter (the U-shaped curve)
+plot_learning_curve     training and CV test error against the training-set size
+plot_k_distance         DBSCAN's sorted k-distance graph with the suggested ``eps``
 boundary_recorder       a Recorder callback snapshotting a 2D decision boundary during training
 plot_boundary_snapshots the boundary from random weights through training, next to an RBF SVM
 save_boundary_animation the same snapshots as an animated GIF
@@ -30,9 +39,15 @@ PALETTE                 the colour-blind-safe palette (Okabe & Ito)
 """
 
 from scidl.plot._activations import plot_activations
+from scidl.plot._clustering import plot_k_distance
 from scidl.plot._cnn import plot_feature_maps, plot_filter_effects, plot_learned_filters
 from scidl.plot._confusion import plot_confusion_matrix
 from scidl.plot._decision import plot_decision_boundary
+from scidl.plot._feature_detectors import (
+    plot_activation_maximization,
+    plot_first_layer_weights,
+    plot_top_activating,
+)
 from scidl.plot._history import plot_history
 from scidl.plot._images import plot_image_grid
 from scidl.plot._kinetics import (
@@ -42,6 +57,8 @@ from scidl.plot._kinetics import (
     plot_metastable_sets,
     plot_tica_projection,
 )
+from scidl.plot._model_selection import plot_complexity_curve, plot_learning_curve
+from scidl.plot._optim import plot_trajectories
 from scidl.plot._regression import plot_regression_1d
 from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
 from scidl.plot._training_snapshots import (
@@ -55,21 +72,28 @@ __all__ = [
     "SEQUENTIAL_CMAP",
     "STYLE",
     "boundary_recorder",
+    "plot_activation_maximization",
     "plot_activations",
     "plot_boundary_snapshots",
     "plot_ck_test",
+    "plot_complexity_curve",
     "plot_confusion_matrix",
     "plot_feature_maps",
     "plot_filter_effects",
+    "plot_first_layer_weights",
     "plot_decision_boundary",
     "plot_hidden_state_separation",
     "plot_history",
     "plot_image_grid",
     "plot_implied_timescales",
+    "plot_k_distance",
     "plot_learned_filters",
+    "plot_learning_curve",
     "plot_metastable_sets",
     "plot_regression_1d",
     "plot_tica_projection",
+    "plot_top_activating",
+    "plot_trajectories",
     "save_boundary_animation",
     "style",
     "subplots",

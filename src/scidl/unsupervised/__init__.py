@@ -17,7 +17,7 @@ KMeans                 k-means++ seeding and Lloyd (or mini-batch) iterations in
 DBSCAN                 scikit-learn's DBSCAN with scidl's conventions
 suggest_eps            DBSCAN's ``eps`` from the knee of the k-distance graph
 k_distances            sorted distances to the ``min_samples``-th neighbour
-plot_k_distance        figure of the k-distance graph with the suggested ``eps``
+(the k-distance figure is :func:`scidl.plot.plot_k_distance`)
 
 Metrics
 -------
@@ -32,7 +32,7 @@ from scidl.unsupervised._autoencoder import (
     ConvAutoencoder,
     ConvAutoencoderModule,
 )
-from scidl.unsupervised._dbscan import DBSCAN, k_distances, plot_k_distance, suggest_eps
+from scidl.unsupervised._dbscan import DBSCAN, k_distances, suggest_eps
 from scidl.unsupervised._kmeans import KMeans
 from scidl.unsupervised._metrics import clustering_accuracy, clustering_scores
 from scidl.unsupervised._pca import PCA
@@ -48,6 +48,5 @@ __all__ = [
     "clustering_accuracy",
     "clustering_scores",
     "k_distances",
-    "plot_k_distance",
     "suggest_eps",
 ]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from matplotlib.figure import Figure
 from sklearn.cluster import DBSCAN as _SklearnDBSCAN
 from sklearn.neighbors import NearestNeighbors
 
 from scidl.base import PersistenceMixin
 from scidl.utils import check_array, validate_data
 
-__all__ = ["DBSCAN", "k_distances", "suggest_eps", "plot_k_distance"]
+__all__ = ["DBSCAN", "k_distances", "suggest_eps"]
 
 
 class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
@@ -21,7 +20,7 @@ class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
     The algorithm is scikit-learn's (:class:`sklearn.cluster.DBSCAN`, not a
     rewrite); scidl adds its input validation (torch tensors accepted, clear
     errors) and ``save``/:func:`scidl.load`. Pick ``eps`` with
-    :func:`suggest_eps` or look at :func:`plot_k_distance`.
+    :func:`suggest_eps` or look at :func:`scidl.plot.plot_k_distance`.
 
     Parameters
     ----------
@@ -115,7 +114,7 @@ def suggest_eps(X, min_samples=5):
     so about one point in six is not a core point and thin parts of a cluster
     can break apart; a value up to about twice the knee then joins them (the
     clustering demo uses ``2 * suggest_eps(X)``). Look at
-    :func:`plot_k_distance` when in doubt.
+    :func:`scidl.plot.plot_k_distance` when in doubt.
 
     Parameters
     ----------
@@ -141,33 +140,3 @@ def suggest_eps(X, min_samples=5):
     d = k_distances(X, min_samples)
     return float(d[_knee(d)])
 
-
-def plot_k_distance(X, min_samples=5, *, ax=None):
-    """Figure of the sorted k-distance graph with the suggested ``eps`` marked.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    min_samples : int, default 5
-    ax : matplotlib Axes, optional
-        Draw into these axes instead of a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    d = k_distances(X, min_samples)
-    knee = _knee(d)
-    if ax is None:
-        fig = Figure(figsize=(5, 3.5), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    ax.plot(np.arange(len(d)), d, lw=1.5)
-    ax.axhline(d[knee], color="C3", ls="--", lw=1, label=f"suggested eps = {d[knee]:.3g}")
-    ax.plot([knee], [d[knee]], "o", color="C3")
-    ax.set_xlabel("samples, sorted")
-    ax.set_ylabel(f"distance to neighbour {min_samples}")
-    ax.set_title("k-distance graph")
-    ax.legend(loc="upper left")
-    return fig
