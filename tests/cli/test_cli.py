@@ -177,3 +177,12 @@ def test_demo_text_tables_keep_their_layout():
     out = _text_html(text)
     assert out.count("<p>") == 2 and "&lt;b&gt;" in out
     assert '<pre class="table">width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05</pre>' in out
+
+
+def test_encoded_gif_figures_are_embedded_as_gif():
+    from scidl.cli._report import TopicRecord, _section, figure_to_base64
+
+    gif = b"GIF89a" + bytes(20)
+    record = TopicRecord("anim", "Anim", 3, "ok", 0.1, figures={"movie": figure_to_base64(gif), "still": figure_to_base64(_figure())})
+    page = _section(record)
+    assert page.count('src="data:image/gif;base64,') == 1 and page.count('src="data:image/png;base64,') == 1

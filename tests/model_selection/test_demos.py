@@ -40,3 +40,11 @@ def test_demos_register_with_chapters():
     chapters = {name: _demo(name).chapter for name in MODULES}
     assert chapters["model-selection"] == 2 and chapters["minimization"] == 4
     assert all(c == 3 for n, c in chapters.items() if n not in ("model-selection", "minimization"))
+
+
+@pytest.mark.slow
+def test_full_decision_boundary_demo_returns_the_animation():
+    pytest.importorskip("PIL")
+    out = _demo("decision-boundary").func(quick=False, random_state=0)
+    gif = out.figures["boundary_animation"]
+    assert isinstance(gif, bytes) and gif[:4] == b"GIF8" and out.metrics["animated"] is True

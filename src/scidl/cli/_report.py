@@ -27,7 +27,7 @@ class TopicRecord:
     seconds: float  # running the demo
     render_seconds: float = 0.0  # encoding its figures as PNG
     metrics: dict = dataclasses.field(default_factory=dict)
-    figures: dict = dataclasses.field(default_factory=dict)  # name -> base64 PNG
+    figures: dict = dataclasses.field(default_factory=dict)  # name -> base64 PNG or GIF
     text: str = ""
     error: str | None = None  # the traceback when status == "error"
 
@@ -45,10 +45,17 @@ class TopicRecord:
 
 
 def figure_to_base64(fig, *, dpi=100) -> str:
-    """A Figure as base64-encoded PNG, for an ``<img src="data:...">``."""
+    """A Figure as base64-encoded PNG (or encoded image bytes as they are), for ``<img src="data:...">``."""
+    if isinstance(fig, bytes | bytearray):
+        return base64.b64encode(bytes(fig)).decode("ascii")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _mime(encoded: str) -> str:
+    """The image type of base64 data, from its magic number ("GIF8" encodes as "R0lGO")."""
+    return "image/gif" if encoded.startswith("R0lGO") else "image/png"
 
 
 def _format_value(value) -> str:
@@ -130,7 +137,7 @@ def _section(r: TopicRecord) -> str:
     for fig_name, png in r.figures.items():
         label = html.escape(fig_name)
         parts.append(
-            f'<figure><img alt="{name}: {label}" src="data:image/png;base64,{png}">'
+            f'<figure><img alt="{name}: {label}" src="data:{_mime(png)};base64,{png}">'
             f"<figcaption>{label}</figcaption></figure>"
         )
     parts.append("</section>")

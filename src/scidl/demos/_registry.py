@@ -16,7 +16,11 @@ __all__ = ["Demo", "DemoOutput", "DemoResult", "get_demo", "list_demos", "regist
 
 
 class DemoOutput(NamedTuple):
-    """What a demo function returns: metrics, figures and an explanation."""
+    """What a demo function returns: metrics, figures and an explanation.
+
+    ``figures`` maps names to matplotlib Figures, or to the bytes of an image
+    that is already encoded (an animated GIF).
+    """
 
     metrics: dict
     figures: dict
