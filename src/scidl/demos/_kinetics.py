@@ -26,12 +26,12 @@ _TOY_MSM_LAG = 5
 
 
 def _cluster(trajs, n_clusters, random_state):
-    from sklearn.cluster import KMeans
+    from scidl.unsupervised import KMeans
 
     data = np.concatenate(trajs)
     rng = np.random.default_rng(random_state)
     sub = data[rng.choice(data.shape[0], size=min(20_000, data.shape[0]), replace=False)]
-    km = KMeans(n_clusters=n_clusters, n_init=1, random_state=random_state).fit(sub)
+    km = KMeans(n_clusters=n_clusters, random_state=random_state).fit(sub)
     return km, [km.predict(t) for t in trajs]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import torch
@@ -78,6 +79,14 @@ _DEEP_CONSTRAINTS = {
 }
 
 
+def _mean_and_std(x, block=65536):
+    """Column mean and standard deviation in float64, in two passes of blocks (no temporary as large as ``x``)."""
+    n = x.shape[0]
+    mean = sum(x[i : i + block].sum(axis=0, dtype=np.float64) for i in range(0, n, block)) / n
+    ss = sum(np.square(x[i : i + block] - mean).sum(axis=0) for i in range(0, n, block))
+    return mean, np.sqrt(ss / n)
+
+
 class _LaggedNeural(TransformerMixin, NeuralEstimator):
     def __init__(
         self,
@@ -121,29 +130,36 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
         self.callbacks = callbacks
 
     def _lagged_pairs(self, X):
-        """Standardised frames of all trajectories (one copy) and the start index of every lagged pair."""
+        """All frames (one trajectory as it is, several concatenated) and the start index of every lagged pair.
+
+        The frames are not standardised here: each minibatch is standardised
+        when it is gathered (:func:`scidl.training.lagged_pairs`), so training
+        holds no standardised copy of the data.
+        """
         tau = check_lagtime(self.lagtime)
         trajs = as_trajectories(X, owner=type(self).__name__)
         if not any(t.shape[0] > tau for t in trajs):
             raise ValueError(f"lagtime={tau} is not shorter than any trajectory (longest has n_samples={max(t.shape[0] for t in trajs)}).")
-        allx = np.concatenate(trajs)
+        allx = trajs[0] if len(trajs) == 1 else np.concatenate(trajs)
         self.n_features_in_ = allx.shape[1]
-        self.mean_ = allx.mean(axis=0, dtype=np.float64)
-        std = allx.std(axis=0, dtype=np.float64)
+        self.mean_, std = _mean_and_std(allx)
         self.scale_ = np.where(std > 0, std, 1.0)
         offsets = np.cumsum([0] + [t.shape[0] for t in trajs])
         starts = np.concatenate([np.arange(o, o + t.shape[0] - tau) for o, t in zip(offsets, trajs) if t.shape[0] > tau])
-        return self._standardise(allx), starts
+        return allx, starts
 
     def _n_fit_samples(self, X, target):
         return len(target)  # the number of lagged pairs
 
-    # Lagged pairs are gathered per minibatch from the one copy of the frames.
+    # Lagged pairs are gathered (and standardised) per minibatch from the frames.
     _stacked_pairs = False
 
     def _make_datasets(self, X, target, splits, dtype, device):
-        frames = torch.as_tensor(X, dtype=dtype, device=device)
-        pairs = lagged_pairs(frames, target, check_lagtime(self.lagtime), stacked=self._stacked_pairs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # read-only arrays: never written to
+            frames = torch.as_tensor(X, device=device)  # the input's own precision: no copy on the CPU
+        pairs = lagged_pairs(frames, target, check_lagtime(self.lagtime), stacked=self._stacked_pairs,
+                             mean=self.mean_, scale=self.scale_, dtype=dtype)
         return [None if idx is None else pairs.subset(np.arange(len(target))[idx]) for idx in splits]
 
     def _standardise(self, x):
@@ -156,9 +172,10 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
         out = []
         self.module_.eval()
         with torch.no_grad():
-            for t in trajs:
-                xt = torch.as_tensor(self._standardise(t), dtype=param.dtype, device=param.device)
-                out.append(torch.cat([net(xt[s : s + 8192]) for s in range(0, len(xt), 8192)]).cpu().numpy())
+            for t in trajs:  # block by block: no standardised copy of a whole trajectory
+                blocks = (torch.as_tensor(self._standardise(t[s : s + 8192]), dtype=param.dtype, device=param.device)
+                          for s in range(0, len(t), 8192))
+                out.append(torch.cat([net(xb) for xb in blocks]).cpu().numpy())
         return out if kind == "list" else (out[0] if kind == "2d" else np.stack(out))
 
     def __sklearn_tags__(self):

@@ -59,33 +59,44 @@ class IndexedData:
         return tuple(self.gather(self.tensors, self.index[positions]))
 
 
-def _gather_pair(tensors, idx, lagtime):
-    (frames,) = tensors
-    return frames.index_select(0, idx), frames.index_select(0, idx + lagtime)
-
-
-def _gather_stacked_pair(tensors, idx, lagtime):
-    (frames,) = tensors
-    return (torch.cat([frames.index_select(0, idx), frames.index_select(0, idx + lagtime)], dim=1),)
+def _rows(tensors, idx, dtype):
+    """Rows ``idx`` of the stored frames, standardised when a mean and scale are stored, in ``dtype``."""
+    frames, *affine = tensors
+    x = frames.index_select(0, idx)
+    if affine:
+        mean, scale = affine
+        x = (x - mean) / scale
+    return x if dtype is None else x.to(dtype)
 
 
 class _Lagged:
     # A picklable gather function (closures cannot be pickled with the estimator).
-    def __init__(self, lagtime, stacked):
-        self.lagtime, self.stacked = int(lagtime), bool(stacked)
+    def __init__(self, lagtime, stacked, dtype=None):
+        self.lagtime, self.stacked, self.dtype = int(lagtime), bool(stacked), dtype
 
     def __call__(self, tensors, idx):
-        fn = _gather_stacked_pair if self.stacked else _gather_pair
-        return fn(tensors, idx, self.lagtime)
+        x0 = _rows(tensors, idx, self.dtype)
+        xt = _rows(tensors, idx + self.lagtime, self.dtype)
+        return (torch.cat([x0, xt], dim=1),) if self.stacked else (x0, xt)
 
 
-def lagged_pairs(frames, starts, lagtime, *, stacked=False) -> IndexedData:
+def lagged_pairs(frames, starts, lagtime, *, stacked=False, mean=None, scale=None, dtype=None) -> IndexedData:
     """Lagged pairs ``(x_t, x_{t+lagtime})`` for each ``t`` in ``starts``, without copying ``frames``.
 
     With ``stacked=True`` each sample is the single row ``[x_t, x_{t+lagtime}]``.
     ``starts`` must only contain ``t`` with ``t + lagtime`` inside the same trajectory.
+    With ``mean`` and ``scale`` each gathered minibatch is standardised as
+    ``(x - mean) / scale`` in the precision of ``frames``, and then converted to
+    ``dtype``; so a float64 trajectory is used as it is, never copied into a
+    standardised or float32 version of itself.
     """
     starts = torch.as_tensor(starts, dtype=torch.int64)
     if len(starts) and (int(starts.min()) < 0 or int(starts.max()) + lagtime >= len(frames)):
         raise ValueError(f"starts must lie in [0, {len(frames) - lagtime}) for lagtime={lagtime} and {len(frames)} frames.")
-    return IndexedData((frames,), starts, _Lagged(lagtime, stacked))
+    if (mean is None) != (scale is None):
+        raise ValueError("mean and scale must be given together.")
+    tensors = (frames,)
+    if mean is not None:
+        like = {"dtype": frames.dtype, "device": frames.device}
+        tensors = (frames, torch.as_tensor(mean, **like), torch.as_tensor(scale, **like))
+    return IndexedData(tensors, starts, _Lagged(lagtime, stacked, dtype))
