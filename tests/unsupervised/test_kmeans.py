@@ -97,6 +97,36 @@ def test_reproducible_and_kmeanspp_spreads_seeds():
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
 
 
+def test_kmeanspp_puts_one_seed_in_each_tight_blob_and_random_seeding_does_not():
+    # Eight tight, far-apart blobs: k-means++ draws each next seed with probability
+    # proportional to the squared distance to the seeds so far, so a second seed in
+    # an already-seeded blob is essentially impossible; uniform seeding hits all
+    # eight blobs with probability 8!/8^8 = 0.24 %.
+    import torch
+
+    from scidl.unsupervised._kmeans import _kmeans_plusplus
+
+    X, y = make_blobs(800, centers=8, n_features=2, cluster_std=0.05, center_box=(-50, 50), random_state=0)
+    Xt = torch.as_tensor(X)
+    x_sq = (Xt * Xt).sum(dim=1)
+    for seed in range(10):
+        seeds = _kmeans_plusplus(Xt, x_sq, 8, np.random.default_rng(seed)).numpy()
+        blob_of_seed = [y[np.argmin(((X - c) ** 2).sum(axis=1))] for c in seeds]
+        assert sorted(blob_of_seed) == list(range(8))
+    hits = [len(set(y[np.random.default_rng(s).choice(len(X), 8, replace=False)])) for s in range(10)]
+    assert min(hits) < 8
+
+
+def test_n_init_keeps_the_lowest_inertia():
+    # The first of n_init runs is the n_init=1 run (same random stream), so more
+    # runs can only lower the kept inertia; on data with many local minima they do.
+    X, _ = make_blobs(600, centers=15, n_features=2, cluster_std=1.0, random_state=3)
+    one = [KMeans(15, init="random", n_init=1, random_state=s).fit(X).inertia_ for s in range(6)]
+    ten = [KMeans(15, init="random", n_init=10, random_state=s).fit(X).inertia_ for s in range(6)]
+    assert all(b <= a * (1 + 1e-12) for a, b in zip(one, ten))
+    assert any(b < a * (1 - 1e-3) for a, b in zip(one, ten))
+
+
 def test_empty_cluster_is_relocated():
     X = np.array([[0.0], [0.1], [0.2], [10.0], [10.1], [10.2]])
     init = np.array([[0.1], [10.1], [100.0]])  # the third centre gets no sample
