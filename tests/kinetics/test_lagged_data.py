@@ -41,3 +41,19 @@ def test_lagged_pairs_needs_mean_and_scale_together():
 
     with pytest.raises(ValueError, match="together"):
         lagged_pairs(torch.zeros(10, 2), torch.arange(5), 2, mean=np.zeros(2))
+
+
+def test_time_lagged_autoencoder_score_is_minus_the_held_out_prediction_error():
+    # An AR(1) process x_{t+1} = a x_t + noise: the best prediction of the
+    # standardised x_{t+1} is a x_t, with mean squared error 1 - a^2.
+    rng = np.random.default_rng(2)
+    a, n = 0.9, 6000
+    x = np.zeros(n)
+    for t in range(1, n):
+        x[t] = a * x[t - 1] + np.sqrt(1 - a * a) * rng.normal()
+    X = np.column_stack([x, 0.5 * x])  # rank one: a one-number code suffices
+    tae = TimeLaggedAutoencoder(lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=30, lr=3e-3, random_state=0).fit(X[:4000])
+    held_out = tae.score(X[4000:])
+    assert -1.0 + a * a - 0.05 < held_out < -1.0 + a * a + 0.05
+    untrained = TimeLaggedAutoencoder(lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=1, lr=1e-6, random_state=0).fit(X[:4000])
+    assert untrained.score(X[4000:]) < held_out - 0.1

@@ -235,6 +235,23 @@ class TimeLaggedAutoencoder(_LaggedNeural):
         """The code ``encoder((x - mean_) / scale_)`` of each frame."""
         return self._apply(self.module_.encoder, X)
 
+    def score(self, X, y=None):
+        """Minus the mean squared error of the prediction of ``x_{t+tau}`` from ``x_t`` on ``X``.
+
+        The training loss on held-out data, in standardised units (per feature
+        and lagged pair), so higher is better; 0 would be a perfect prediction
+        and -1 is what predicting the mean gives.
+        """
+        check_fitted(self, "module_")
+        tau = check_lagtime(self.lagtime)
+        trajs, _ = trajectories_and_kind(X, n_features=self.n_features_in_, owner=type(self).__name__)
+        trajs = [t for t in trajs if t.shape[0] > tau]
+        if not trajs:
+            raise ValueError(f"lagtime={tau} is not shorter than any trajectory in X; no lagged pairs to score.")
+        predicted = self._apply(self.module_, [t[:-tau] for t in trajs])
+        sse = sum(float(np.square(p - self._standardise(t[tau:])).sum()) for p, t in zip(predicted, trajs))
+        return -sse / sum(p.size for p in predicted)
+
 
 class VAMPNet(_LaggedNeural):
     """VAMPnet (Mardt, Pasquali, Wu and Noe, Nat. Commun. 9, 5, 2018).
