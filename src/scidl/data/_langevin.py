@@ -284,6 +284,7 @@ def simulate_langevin(
     stride=1,
     x0=None,
     random_state=None,
+    return_reference=False,
 ):
     """Simulate overdamped Langevin dynamics ``dx = -grad V dt + sqrt(2 kT) dW``.
 
@@ -305,10 +306,16 @@ def simulate_langevin(
     x0 : array-like of shape (dim,) or (n_walkers, dim), optional
         Start point(s); default the potential's ``x0``.
     random_state : None, int or numpy.random.Generator
+    return_reference : bool, default False
+        Also return the exact reference quantities of the same dynamics (same
+        potential and ``kT``): :func:`langevin_reference`'s fine-grid generator,
+        its stationary distribution, eigenvalues and implied timescales.
 
     Returns
     -------
     numpy.ndarray (float64)
+        The trajectories; with ``return_reference=True`` the pair
+        ``(trajectories, LangevinReference)``.
 
     Notes
     -----
@@ -320,6 +327,9 @@ def simulate_langevin(
     --------
     >>> simulate_langevin("double_well", 100, n_walkers=4, random_state=0).shape
     (4, 100, 1)
+    >>> X, ref = simulate_langevin("double_well", 100, random_state=0, return_reference=True)
+    >>> X.shape, bool(ref.timescales[0] > ref.timescales[1])
+    ((100, 1), True)
     """
     pot = get_potential(potential)
     n_steps = _check_count(n_steps, "n_steps")
@@ -355,7 +365,8 @@ def simulate_langevin(
         t += m
     if not np.isfinite(out).all():
         raise FloatingPointError(f"the Langevin integration diverged; use a smaller dt than {dt}.")
-    return out[0] if single else out
+    out = out[0] if single else out
+    return (out, langevin_reference(pot, kT=kT)) if return_reference else out
 
 
 @dataclass
