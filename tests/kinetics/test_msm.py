@@ -220,6 +220,11 @@ def test_implied_timescales_with_bootstrap():
     assert np.all(lo[:, 0] <= its.timescales[:, 0] * 1.2) and np.all(hi[:, 0] >= its.timescales[:, 0] * 0.8)
     exact = exact_timescales(P4, 1)[0]
     assert np.abs(its.timescales[:, 0] - exact).max() / exact < 0.25
+    # the block bootstrap's spread is the sampling error: within a factor 1.5 of the
+    # first-order standard deviation derived in _timescale_sd (seeds 6-8 gave 0.79-1.2)
+    wide = implied_timescales(d, [1], n_timescales=2, n_bootstrap=100, random_state=0)
+    ratio = wide.samples[:, 0, :].std(axis=0) / _timescale_sd(P4, np.bincount(d[:-1], minlength=4))[:2]
+    assert ((ratio > 1 / 1.5) & (ratio < 1.5)).all(), ratio
 
 
 def test_save_load_roundtrip(tmp_path):

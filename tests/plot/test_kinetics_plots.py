@@ -23,6 +23,16 @@ def test_plots_return_figures():
     msm = MarkovStateModel().fit(d)
     ck = ck_test(msm, d, n_metastable=2, mlags=3)
     rng = np.random.default_rng(0)
+    # the bootstrap band of each timescale is drawn: one filled polygon per timescale
+    # (plus the grey "timescale < lag" region), spanning the bootstrap quantiles
+    from matplotlib.collections import PolyCollection
+
+    its_fig = plot_implied_timescales(its)
+    bands = [c for c in its_fig.axes[0].collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2 + 1
+    lo, hi = its.quantiles((0.025, 0.975))
+    ys = bands[0].get_paths()[0].vertices[:, 1]
+    np.testing.assert_allclose([ys.min(), ys.max()], [lo[:, 0].min(), hi[:, 0].max()], rtol=1e-12)
     figs = [
         plot_implied_timescales(its, exact=[33.6, 9.5]),
         plot_ck_test(ck),
