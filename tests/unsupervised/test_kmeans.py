@@ -174,3 +174,17 @@ def test_bad_input():
         km.predict(np.ones((2, 3)))
     with pytest.raises(scidl.utils.NotFittedError):
         KMeans(2).predict(np.ones((2, 3)))
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd", "minibatch"])
+def test_gpu_equals_cpu(algorithm):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-10, 10, (5000, 3))
+    init = X[:20].copy()
+    cpu = KMeans(20, init=init, algorithm=algorithm, random_state=0).fit(X)
+    gpu = KMeans(20, init=init, algorithm=algorithm, device="cuda", random_state=0).fit(X)
+    assert gpu.inertia_ == pytest.approx(cpu.inertia_, rel=1e-9)
+    if algorithm != "minibatch":
+        assert gpu.n_iter_ == cpu.n_iter_
+        np.testing.assert_array_equal(gpu.labels_, cpu.labels_)

@@ -213,3 +213,14 @@ def test_orthonormalize_spans_the_range_even_when_ill_conditioned(cond_exp):
     # Same subspace, up to what rounding leaves of directions with tiny singular values.
     Ub = U[:, sv >= 1e-6]
     np.testing.assert_allclose(Q @ (Q.T @ Ub), Ub, atol=1e-8)
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("solver", ["full", "randomized"])
+def test_gpu_equals_cpu(solver):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3000, 40)) @ rng.normal(size=(40, 40))
+    cpu = PCA(5, svd_solver=solver, random_state=0).fit(X)
+    gpu = PCA(5, svd_solver=solver, backend="torch", device="cuda", random_state=0).fit(X)
+    np.testing.assert_allclose(gpu.explained_variance_, cpu.explained_variance_, rtol=1e-8)
+    np.testing.assert_allclose(np.abs(gpu.components_), np.abs(cpu.components_), atol=1e-6)
