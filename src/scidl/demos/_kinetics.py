@@ -45,19 +45,23 @@ def _canonical_correlation(Y, states):
 
     Both sides are centred; the one-hot block drops its last column (the columns sum to
     one). The canonical correlations are the singular values of ``Q_Y^T Q_H`` with ``Q``
-    orthonormal bases of the two column spaces; we average the leading
+    orthonormal bases of the two column spaces (from SVDs with a rank cut-off); we
+    average the leading
     ``min(dim, n_states - 1)`` of them.
     """
     Y = np.asarray(Y, dtype=np.float64).reshape(len(states), -1)
     H = np.eye(int(states.max()) + 1)[states][:, :-1]
-    Qy = np.linalg.qr(Y - Y.mean(axis=0))[0]
-    Qh = np.linalg.qr(H - H.mean(axis=0))[0]
-    rho = np.linalg.svd(Qy.T @ Qh, compute_uv=False)
+
+    def basis(M):  # SVD with a rank cut-off: VAMPnet memberships sum to one, so are dependent
+        u, s, _ = np.linalg.svd(M - M.mean(axis=0), full_matrices=False)
+        return u[:, s > 1e-6 * s[0]]
+
+    rho = np.linalg.svd(basis(Y).T @ basis(H), compute_uv=False)
     return float(np.mean(rho[: min(Y.shape[1], H.shape[1])]))
 
 
 def _compare_slow_coordinates(*, quick, random_state):
-    """TICA, a time-lagged autoencoder and a VAMPnet on the sqrt and swissroll toys."""
+    """TICA, a time-lagged autoencoder and a VAMPnet on the sqrt and swissroll toys (same in quick mode)."""
     from scidl.data._markov_chains import (
         SQRT_TRANSITION_MATRIX,
         SWISSROLL_TRANSITION_MATRIX,
@@ -67,20 +71,21 @@ def _compare_slow_coordinates(*, quick, random_state):
     from scidl.kinetics import TICA, MarkovStateModel, TimeLaggedAutoencoder, VAMPNet
     from scidl.plot import plot_hidden_state_separation
 
-    n = 2000 if quick else 10_000
-    epochs = 8 if quick else 40
-    toys = {
-        "sqrt": (sqrt_model, SQRT_TRANSITION_MATRIX, 1),
-        "swissroll": (swissroll_model, SWISSROLL_TRANSITION_MATRIX, 2),
+    # Settings checked on seeds 0-5 (tests/kinetics/test_nonlinear_vs_tica.py); the toys are
+    # cheap, so quick mode runs them in full. The VAMPnet gets more output states than there
+    # are hidden ones: with exactly 4 on the swissroll it merged two states on 3 of 5 seeds.
+    toys = {  # generator, hidden chain, frames, TICA/TAE dim, TAE epochs, VAMPnet (dim, epochs, batch, lr)
+        "sqrt": (sqrt_model, SQRT_TRANSITION_MATRIX, 3000, 1, 20, (2, 20, 256, 5e-3)),
+        "swissroll": (swissroll_model, SWISSROLL_TRANSITION_MATRIX, 5000, 2, 20, (6, 40, 512, 1e-2)),
     }
     results, rows = {}, {}
-    for name, (model, P, dim) in toys.items():
+    for name, (model, P, n, dim, epochs, (v_dim, v_epochs, v_batch, v_lr)) in toys.items():
         states, X = model(n, random_state=random_state)
         n_states = P.shape[0]
         methods = {
             "TICA": TICA(lagtime=1, dim=dim),
-            "TAE": TimeLaggedAutoencoder(lagtime=1, dim=dim, max_epochs=epochs, lr=3e-3, random_state=random_state),
-            "VAMPnet": VAMPNet(lagtime=1, dim=n_states, max_epochs=2 * epochs, batch_size=256, lr=5e-3, random_state=random_state),
+            "TAE": TimeLaggedAutoencoder(lagtime=1, dim=dim, max_epochs=epochs, lr=1e-2, random_state=random_state),
+            "VAMPnet": VAMPNet(lagtime=1, dim=v_dim, max_epochs=v_epochs, batch_size=v_batch, lr=v_lr, random_state=random_state),
         }
         res, coords = {"exact_timescale": _hidden_chain_timescale(P)}, {}
         for label, est in methods.items():
