@@ -1,8 +1,11 @@
 """The autodiff engine against torch.autograd and finite differences."""
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +17,12 @@ from scidl.autodiff import (
     softmax_cross_entropy,
     unbroadcast,
 )
+
+
+def _reverse_axes(t):
+    """torch's ``t.T`` for any number of axes (``.T`` itself is deprecated beyond 2-D)."""
+    return t.permute(*range(t.ndim - 1, -1, -1))
+
 
 # Each op: (name, arity, scidl version, torch version). Inputs of log/div are kept positive.
 UNARY = {
@@ -27,7 +36,7 @@ UNARY = {
     "neg": (lambda a: -a, lambda a: -a),
     "sum0": (lambda a: a.sum(axis=0, keepdims=True), lambda a: a.sum(dim=0, keepdim=True)),
     "mean1": (lambda a: a.mean(axis=-1, keepdims=True), lambda a: a.mean(dim=-1, keepdim=True)),
-    "transpose_back": (lambda a: a.T.T, lambda a: a.T.T),
+    "transpose_back": (lambda a: a.T.T, lambda a: _reverse_axes(_reverse_axes(a))),
     "reshape_back": (lambda a: a.reshape(-1).reshape(a.shape), lambda a: a.reshape(-1).reshape(a.shape)),
 }
 BINARY = {
@@ -39,62 +48,139 @@ BINARY = {
 }
 
 
+def _reshape_targets(shape):
+    """Every shape of 1 to 3 axes with the same number of elements, except ``shape`` itself."""
+    size = int(np.prod(shape, dtype=int))
+    divisors = [d for d in range(1, size + 1) if size % d == 0]
+    targets = [(size,)] + [(d, size // d) for d in divisors]
+    targets += [(d, e, size // (d * e)) for d in divisors for e in divisors if (size // d) % e == 0]
+    return [t for t in targets if t != tuple(shape)]
+
+
+def _reduction_axes(ndim):
+    """``None``, every axis, the last one counted from the end, and every pair of axes."""
+    pairs = [(i, j) for i in range(ndim) for j in range(i + 1, ndim)]
+    return [None] + list(range(ndim)) + ([-1] if ndim else []) + pairs
+
+
+# Ops beyond UNARY/BINARY, as (kind, parameter, pick):
+#   "t": a real transpose, a non-identity permutation ``axes`` of a node lifted to >= 2 axes;
+#   "r": a reshape to a different shape (1 to 3 axes), the result used by later ops;
+#   "s": ``sum`` or ``mean`` over any axis, a pair of axes or all of them (None), keepdims or not.
 @st.composite
 def graphs(draw):
     n = draw(st.integers(1, 4))
     k = draw(st.integers(1, 4))
-    shapes = draw(st.lists(st.sampled_from([(n, k), (k,), (1, k), (n, 1), ()]), min_size=1, max_size=3))
+    # leaves: (n, k), (3, n, k) (three axes to permute and reduce) and up to two more, all broadcasting to (3, n, k)
+    shapes = draw(st.lists(st.sampled_from([(n, k), (k,), (1, k), (n, 1), (), (3, n, k)]), min_size=0, max_size=2))
     ops = draw(
         st.lists(
             st.one_of(
                 st.tuples(st.just("u"), st.sampled_from(sorted(UNARY)), st.integers(0, 9)),
                 st.tuples(st.just("b"), st.sampled_from(sorted(BINARY)), st.integers(0, 9)),
                 st.tuples(st.just("m"), st.just("matmul"), st.integers(0, 9)),
+                st.tuples(st.just("t"), st.integers(0, 4), st.integers(0, 9)),
+                st.tuples(st.just("r"), st.integers(0, 20), st.integers(0, 9)),
+                st.tuples(st.just("s"), st.tuples(st.sampled_from(["sum", "mean"]), st.integers(0, 9), st.booleans()), st.integers(0, 9)),
             ),
             min_size=1,
-            max_size=8,
+            max_size=10,
         )
     )
+    ending = draw(st.sampled_from(["sum", "softmax_cross_entropy", "mse"]))
     seed = draw(st.integers(0, 2**16))
-    return [(n, k)] + shapes, ops, seed
+    return [(n, k), (3, n, k)] + shapes, ops, ending, seed
 
 
-def _build(leaves, ops, W, lib):
-    """Apply ops to a growing pool of nodes; the result is the sum of every node made."""
+def _reduce(a, how, axis, keepdims, lib):
+    if lib == "scidl":
+        return getattr(a, how)(axis=axis, keepdims=keepdims)
+    if axis is None:  # torch: reduce everything, then restore the kept axes by hand
+        out = getattr(a, how)()
+        return out.reshape((1,) * a.ndim) if keepdims else out
+    return getattr(a, how)(dim=axis, keepdim=keepdims)
+
+
+def _as_2d(a):
+    return a if a.ndim == 2 else a.reshape(1, -1) if a.ndim < 2 else a.reshape(a.shape[0], -1)
+
+
+def _build(leaves, ops, W, ending, seed, lib):
+    """Apply ops to a growing pool of nodes, then end with a sum of every node made or a loss.
+
+    The pool holds nodes of any shape: a binary op whose operands do not broadcast
+    (or would broadcast to more than 256 elements) uses the mean of its second operand.
+    Constants (loss targets, labels, weights) come from ``seed`` and the shapes alone,
+    so both libraries build the same graph.
+    """
+    as_const = (lambda c: c) if lib == "scidl" else (lambda c: torch.tensor(c, dtype=torch.float64))
     pool = list(leaves)
-    for kind, name, pick in ops:
+    for kind, param, pick in ops:
         a = pool[pick % len(pool)]
         if kind == "u":
-            f = UNARY[name][0 if lib == "scidl" else 1]
+            f = UNARY[param][0 if lib == "scidl" else 1]
             if a.ndim == 0:  # reductions need an axis: broadcast scalars up first
                 a = a * pool[0]
             pool.append(f(a))
         elif kind == "b":
             b = pool[(pick * 7 + 3) % len(pool)]
-            f = BINARY[name][0 if lib == "scidl" else 1]
+            try:
+                too_big = np.prod(np.broadcast_shapes(tuple(a.shape), tuple(b.shape)), dtype=int) > 256
+            except ValueError:
+                too_big = True
+            if too_big:
+                b = b.mean()
+            f = BINARY[param][0 if lib == "scidl" else 1]
             pool.append(f(a, b))
-        else:  # matmul of an (n, k) node with W (k, k); every pool shape broadcasts to (n, k)
-            pool.append((pool[0] * a) @ W)
-    total = pool[len(leaves)].sum() if len(pool) > len(leaves) else pool[0].sum()
-    for node in pool[len(leaves) + 1 :]:
-        total = total + node.sum()
-    return total
+        elif kind == "m":  # (m, k) @ W (k, k): rows of k from a reshape, else the mean spread over pool[0]
+            k = W.shape[0]
+            x = a.reshape(-1, k) if int(np.prod(a.shape, dtype=int)) % k == 0 else a.mean() * pool[0]
+            pool.append(x @ W)
+        elif kind == "t":
+            x = a if a.ndim >= 2 else a.reshape(1, -1)
+            perms = list(itertools.permutations(range(x.ndim)))[1:]  # [0] is the identity
+            axes = perms[param % len(perms)]
+            pool.append(x.transpose(axes) if lib == "scidl" else x.permute(axes))
+        elif kind == "r":
+            targets = _reshape_targets(tuple(a.shape))
+            pool.append(a.reshape(targets[param % len(targets)]))
+        else:  # "s"
+            how, axis_pick, keepdims = param
+            axes = _reduction_axes(a.ndim)
+            pool.append(_reduce(a, how, axes[axis_pick % len(axes)], keepdims, lib))
+    made = pool[len(leaves) :] or [pool[0]]
+    if ending == "sum":
+        total = made[0].sum()
+        for node in made[1:]:
+            total = total + node.sum()
+        return total
+    # A loss on the last node, every other node folded in with fixed random weights.
+    rng = np.random.default_rng(seed + 1)
+    z = _as_2d(made[-1])
+    for node in made[:-1]:
+        z = z + node.mean() * as_const(rng.normal(size=tuple(z.shape)))
+    if ending == "mse":
+        target = rng.normal(size=tuple(z.shape))
+        return mse_loss(z, target) if lib == "scidl" else F.mse_loss(z, as_const(target))
+    labels = rng.integers(0, z.shape[1], size=z.shape[0])
+    return softmax_cross_entropy(z, labels) if lib == "scidl" else F.cross_entropy(z, torch.tensor(labels))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(graphs())
 def test_gradients_equal_torch_autograd_on_random_graphs(graph):
-    shapes, ops, seed = graph
+    shapes, ops, ending, seed = graph
     rng = np.random.default_rng(seed)
     arrays = [rng.normal(size=s) for s in shapes]
     w = rng.normal(size=(shapes[0][1], shapes[0][1]))
     ours = [Value(a) for a in arrays]
     W = Value(w)
-    out = _build(ours, ops, W, "scidl")
+    out = _build(ours, ops, W, ending, seed, "scidl")
     out.backward()
     theirs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
     Wt = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    ref = _build(theirs, ops, Wt, "torch")
+    ref = _build(theirs, ops, Wt, ending, seed, "torch")
+    assert ref.dtype == torch.float64 and ref.ndim == 0
     grads = torch.autograd.grad(ref, theirs + [Wt], allow_unused=True)
     assert abs(float(out.data) - ref.item()) <= 1e-10 * max(1.0, abs(ref.item()))
     for v, g in zip(ours + [W], grads):

@@ -29,11 +29,20 @@ def test_value_graph_has_ops_shapes_and_every_edge():
 
 def test_value_graph_shows_gradients_after_backward():
     a = Value(2.0, name="a")
-    (a * a).backward()
-    assert "grad 4" in draw_graph(a * a, show_grad=False) or True
+    y = a * a
+    y.backward()
+    dot = draw_graph(y, show_grad=True)
+    assert 'label="a\\n()\\ngrad 4"' in dot  # d(a^2)/da = 2a = 4
+    assert 'label="*\\n()\\ngrad 1"' in dot  # the output's own gradient
+    assert "grad" not in draw_graph(y, show_grad=False)
     out = a * 3.0
     out.backward()
-    assert "grad 3" in draw_graph(out, show_grad=True)
+    dot = draw_graph(out, show_grad=True)
+    assert 'label="a\\n()\\ngrad 3"' in dot
+    assert 'label="const\\n()",' in dot  # constants (requires_grad=False) carry no gradient
+    x = Value([3.0, 4.0], name="x")
+    (x * x).sum().backward()  # grad 2x = (6, 8): an array shows its norm
+    assert 'label="x\\n(2)\\n|grad| 10"' in draw_graph((x * x).sum(), show_grad=True)
 
 
 def test_torch_graph_walks_grad_fn():
@@ -67,3 +76,20 @@ def test_render_svg_with_graphviz(tmp_path):
     x = Value(np.ones(2), name="x")
     draw_graph((x * x).sum(), path=tmp_path / "g.svg")
     assert "<svg" in (tmp_path / "g.svg").read_text()
+
+
+@pytest.mark.skipif(not graphviz_available(), reason="Graphviz 'dot' is not installed")
+def test_render_png_and_svg_with_graphviz(tmp_path):
+    x = Value(np.ones((3, 2)), name="x")
+    W = Value(np.ones((2, 2)), name="W")
+    loss = (x @ W).tanh().sum()
+    loss.backward()
+    dot = draw_graph(loss, show_grad=True, path=tmp_path / "g.png")  # format from the suffix
+    assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert render_dot(dot, tmp_path / "g.svg") == tmp_path / "g.svg"
+    svg = (tmp_path / "g.svg").read_text()
+    assert "<svg" in svg and "tanh" in svg
+    assert render_dot(dot, tmp_path / "g.img", format="png") == tmp_path / "g.img"  # explicit format wins
+    assert (tmp_path / "g.img").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="svg' or 'png"):
+        render_dot(dot, tmp_path / "g.pdf")

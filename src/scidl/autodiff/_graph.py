@@ -12,7 +12,13 @@ __all__ = ["draw_graph", "graphviz_available"]
 
 
 def graphviz_available() -> bool:
-    """Whether Graphviz's ``dot`` program is on the PATH (needed only to render)."""
+    """Whether Graphviz's ``dot`` program is on the PATH (needed only to render).
+
+    Examples
+    --------
+    >>> isinstance(graphviz_available(), bool)
+    True
+    """
     return shutil.which("dot") is not None
 
 
@@ -168,7 +174,33 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
 
 
 def render_dot(dot, path, *, format=None):
-    """Render DOT text to ``path`` (SVG or PNG) with Graphviz; returns the path or None without ``dot``."""
+    """Render DOT text to ``path`` (SVG or PNG) with Graphviz; returns the path or None without ``dot``.
+
+    Parameters
+    ----------
+    dot : str
+        A graph in the DOT language, e.g. from :func:`draw_graph`.
+    path : str or Path
+        Where to write the picture.
+    format : {"svg", "png"}, optional
+        By default from the suffix of ``path`` (``"svg"`` without one).
+
+    Examples
+    --------
+    The DOT text never needs Graphviz; only the rendering does:
+
+    >>> import tempfile
+    >>> from scidl.autodiff import Value
+    >>> x = Value([1.0, 2.0], name="x")
+    >>> dot = draw_graph((x * x).sum())
+    >>> dot.startswith("digraph")
+    True
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = render_dot(dot, Path(tmp) / "graph.svg")
+    ...     ok = "<svg" in out.read_text() if graphviz_available() else out is None
+    >>> ok
+    True
+    """
     path = Path(path)
     fmt = format or path.suffix.lstrip(".") or "svg"
     if fmt not in ("svg", "png"):

@@ -91,6 +91,23 @@ class SGD:
     """Stochastic gradient descent with optional momentum, as ``torch.optim.SGD``.
 
     ``v <- mu v + g``; ``p <- p - lr v`` (with ``v = g`` on the first step).
+
+    Parameters
+    ----------
+    params : iterable of Value
+        Updated in place (their ``.data``) from their ``.grad`` by :meth:`step`.
+    lr : float, default 0.1
+    momentum : float, default 0.0
+
+    Examples
+    --------
+    >>> from scidl.autodiff import Value
+    >>> p = Value([1.0, -2.0])
+    >>> opt = SGD([p], lr=0.25)
+    >>> (p * p).sum().backward()          # gradient 2 p
+    >>> opt.step()
+    >>> p.data.tolist()                   # p - 0.25 * 2 p
+    [0.5, -1.0]
     """
 
     def __init__(self, params, lr=0.1, momentum=0.0):

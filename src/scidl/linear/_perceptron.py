@@ -201,6 +201,14 @@ def novikoff_bound(X, y, direction, *, fit_intercept=True):
     -------
     bound : float
         ``inf`` when ``direction`` does not separate the data.
+
+    Examples
+    --------
+    >>> X, y = [[-1.0], [1.0]], [0, 1]
+    >>> round(novikoff_bound(X, y, [1.0, 0.0]), 6)     # R = sqrt(2), gamma = 1
+    2.0
+    >>> novikoff_bound(X, y, [-1.0, 0.0])              # the wrong way round
+    inf
     """
     X = np.asarray(X, dtype=float)
     t = 2.0 * np.unique(y, return_inverse=True)[1] - 1.0

@@ -55,7 +55,30 @@ def complexity_curve(estimator, X, y, param_name, param_range, *, cv=5, scoring=
 
 
 def learning_curve_errors(estimator, X, y, *, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0), cv=5, scoring="neg_mean_squared_error", random_state=None):
-    """Training and test error against the number of training samples (:func:`sklearn.model_selection.learning_curve`)."""
+    """Training and test error against the number of training samples (:func:`sklearn.model_selection.learning_curve`).
+
+    The samples are shuffled before the folds are cut (``random_state`` seeds
+    the shuffle); ``train_sizes`` are fractions of a training fold or absolute
+    counts.
+
+    Returns
+    -------
+    Bunch
+        ``train_sizes`` (absolute counts), ``train_error, test_error`` (means
+        over the folds) and ``train_error_std, test_error_std``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, (40, 1)); y = 2 * X[:, 0] + 0.1 * rng.normal(size=40)
+    >>> c = learning_curve_errors(LinearRegression(), X, y, train_sizes=(0.5, 1.0), cv=4, random_state=0)
+    >>> c.train_sizes.tolist()
+    [15, 30]
+    >>> bool(c.test_error[-1] < 0.05)     # close to the noise variance 0.01
+    True
+    """
     sizes, train, test = learning_curve(estimator, X, y, train_sizes=train_sizes, cv=cv, scoring=scoring, shuffle=True, random_state=random_state)
     return Bunch(train_sizes=sizes, train_error=-train.mean(axis=1), test_error=-test.mean(axis=1),
                  train_error_std=train.std(axis=1), test_error_std=test.std(axis=1))

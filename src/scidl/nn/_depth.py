@@ -174,6 +174,13 @@ def count_linear_pieces(fn, lo=0.0, hi=1.0, *, resolution=2**16, rtol=1e-6):
 
     Kinks closer together than the grid spacing are missed, so use a grid
     much finer than the expected pieces (default 65,537 points).
+
+    Examples
+    --------
+    >>> count_linear_pieces(tent_map_network(3))          # 2**3 pieces
+    8
+    >>> count_linear_pieces(lambda x: torch.abs(x - 0.5))
+    2
     """
     x = np.linspace(lo, hi, resolution + 1)
     with torch.no_grad():
@@ -187,7 +194,14 @@ def count_linear_pieces(fn, lo=0.0, hi=1.0, *, resolution=2**16, rtol=1e-6):
 
 
 def alternating_points(k):
-    """The ``2**k + 1`` points ``i / 2**k`` of [0, 1] with labels ``i mod 2``."""
+    """The ``2**k + 1`` points ``i / 2**k`` of [0, 1] with labels ``i mod 2``.
+
+    Examples
+    --------
+    >>> x, y = alternating_points(2)
+    >>> x.tolist(), y.tolist()
+    ([0.0, 0.25, 0.5, 0.75, 1.0], [0, 1, 0, 1, 0])
+    """
     n = 2 ** int(k)
     x = np.arange(n + 1) / n
     return x, np.arange(n + 1) % 2
@@ -199,6 +213,11 @@ def shallow_units_lower_bound(k):
     Its output is piecewise linear with at most ``m + 1`` pieces for ``m`` units;
     ``f - 1/2`` must change sign ``2**k`` times, which takes ``2**k`` pieces, so
     ``m >= 2**k - 1``.
+
+    Examples
+    --------
+    >>> [shallow_units_lower_bound(k) for k in (1, 2, 3, 8)]
+    [1, 3, 7, 255]
     """
     return 2 ** int(k) - 1
 
@@ -256,6 +275,14 @@ def depth_efficiency_table(ks=range(1, 9), *, steps=300, shallow_steps=1000, sha
     -------
     list of dict
         One row per k.
+
+    Examples
+    --------
+    >>> rows = depth_efficiency_table(ks=[1, 2], steps=10, shallow_steps=20)
+    >>> [(r["k"], r["points"], r["deep_pieces"], r["shallow_min_units"]) for r in rows]
+    [(1, 3, 2, 1), (2, 5, 4, 3)]
+    >>> [r["deep_exact_accuracy"] for r in rows]      # the construction classifies every point
+    [1.0, 1.0]
     """
     with torch_threads(1):  # tiny networks: one thread is faster
         return [_depth_row(k, steps, shallow_steps, shallow_factor, random_state) for k in ks]
@@ -289,7 +316,16 @@ def _depth_row(k, steps, shallow_steps, shallow_factor, random_state):
 
 
 def format_depth_table(rows):
-    """Plain-text table of :func:`depth_efficiency_table` rows."""
+    """Plain-text table of :func:`depth_efficiency_table` rows.
+
+    Examples
+    --------
+    >>> table = format_depth_table(depth_efficiency_table(ks=[1, 2], steps=10, shallow_steps=20))
+    >>> len(table.splitlines())                       # a header and one line per k
+    3
+    >>> table.splitlines()[2].split()[:5]             # k, points, pieces, deep exact, deep params
+    ['2', '5', '4', '100%', '13']
+    """
     head = (f"{'k':>2} {'points':>6} {'pieces':>6} {'deep exact':>10} {'deep params':>11} {'deep trained':>12} "
             f"{'shallow >=':>10} {'below bound':>15} {'shallow width':>13} {'shallow params':>14} {'shallow trained':>15}")
     lines = [head]

@@ -54,6 +54,21 @@ def hidden_activations(estimator_or_module, X, layer=0):
     """Post-activation outputs of hidden layer ``layer`` (0 = first) for inputs ``X``.
 
     Dropout is off (eval mode); batch normalisation, if any, uses its running statistics.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_units)
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.nn import MLP
+    >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
+    >>> with torch.no_grad():
+    ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
+    ...     _ = net.linear_layers[0].bias.zero_()
+    >>> hidden_activations(net, [[1.0, -2.0, 3.0]]).tolist()   # relu of the inputs
+    [[1.0, 0.0, 3.0]]
     """
     module = _module(estimator_or_module)
     target = module.linear_layers[layer]
@@ -74,7 +89,20 @@ def hidden_activations(estimator_or_module, X, layer=0):
 
 
 def top_activating(estimator_or_module, X, units=None, *, n_top=8, layer=0):
-    """Indices of the ``n_top`` inputs of ``X`` that excite each unit most, shape ``(n_units, n_top)``."""
+    """Indices of the ``n_top`` inputs of ``X`` that excite each unit most, shape ``(n_units, n_top)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.nn import MLP
+    >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
+    >>> with torch.no_grad():
+    ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
+    ...     _ = net.linear_layers[0].bias.zero_()
+    >>> X = [[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0], [0.0, 5.0, 0.0]]
+    >>> top_activating(net, X, n_top=2).tolist()      # row j: the inputs unit j likes best
+    [[0, 1], [3, 1], [2, 0]]
+    """
     A = hidden_activations(estimator_or_module, X, layer)
     units = _units(units, A.shape[1])
     n_top = min(int(n_top), len(A))
@@ -92,6 +120,18 @@ def activation_maximization(estimator_or_module, units=None, *, layer=0, norm=10
     Returns
     -------
     ndarray of shape (n_units, n_features)
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.nn import MLP
+    >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
+    >>> with torch.no_grad():
+    ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
+    ...     _ = net.linear_layers[0].bias.zero_()
+    >>> x = activation_maximization(net, units=[0, 2], norm=2.0, steps=50)
+    >>> bool(np.allclose(x, [[2.0, 0.0, 0.0], [0.0, 0.0, 2.0]], atol=1e-6))   # norm * w / |w|
+    True
     """
     module = _module(estimator_or_module)
     linear = module.linear_layers[layer]

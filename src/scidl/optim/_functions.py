@@ -30,6 +30,17 @@ class TestFunction:
     lr : dict
         Learning rates that work from ``x0``: ``"gd"`` for (momentum) gradient
         descent, ``"adaptive"`` for AdaGrad, RMSProp and Adam.
+
+    Examples
+    --------
+    >>> q = TEST_FUNCTIONS["quadratic"]                # 0.5 (x^2 + 20 y^2)
+    >>> float(q(np.array([0.0, 1.0]))), q.grad(np.array([0.0, 1.0])).tolist()
+    (10.0, [0.0, 20.0])
+    >>> float(q.distance_to_minimum([3.0, 4.0]))
+    5.0
+    >>> import torch
+    >>> float(q(torch.tensor([0.0, 1.0])))             # f works on tensors too
+    10.0
     """
 
     __test__ = False  # not a pytest class
@@ -186,7 +197,16 @@ TEST_FUNCTIONS = {fn.name: fn for fn in (_quadratic(), _rosenbrock(), _beale(), 
 
 
 def get_test_function(name):
-    """The :class:`TestFunction` called ``name`` (or ``name`` itself if it is one)."""
+    """The :class:`TestFunction` called ``name`` (or ``name`` itself if it is one).
+
+    Examples
+    --------
+    >>> f = get_test_function("rosenbrock")
+    >>> f.minima.tolist(), f.f_min, f.x0
+    ([[1.0, 1.0]], 0.0, (-1.2, 1.0))
+    >>> get_test_function(f) is f
+    True
+    """
     if isinstance(name, TestFunction):
         return name
     if name not in TEST_FUNCTIONS:

@@ -222,7 +222,16 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
 
 
 def steps_to_tolerance(path, function, tol=1e-4):
-    """The first step at which the trajectory is within ``tol`` of a minimum (None if never)."""
+    """The first step at which the trajectory is within ``tol`` of a minimum (None if never).
+
+    Examples
+    --------
+    >>> steps_to_tolerance(trace("newton", "quadratic", steps=3), "quadratic")
+    1
+    >>> path = trace("gd", "quadratic", steps=500)
+    >>> steps_to_tolerance(path, "quadratic"), steps_to_tolerance(path[:10], "quadratic")
+    (207, None)
+    """
     function = get_test_function(function)
     close = np.flatnonzero(function.distance_to_minimum(path) < tol)
     return int(close[0]) if len(close) else None
@@ -257,7 +266,16 @@ def compare_optimizers(methods=None, functions=None, *, tol=1e-4, max_steps=2000
 
 
 def format_table(table, *, max_steps=None):
-    """A plain-text table of :func:`compare_optimizers`' result."""
+    """A plain-text table of :func:`compare_optimizers`' result.
+
+    Examples
+    --------
+    >>> table = compare_optimizers(["gd", "newton"], ["quadratic", "rosenbrock"], max_steps=200)
+    >>> print(format_table(table, max_steps=200))
+    method       quadratic  rosenbrock
+    gd                >200        >200
+    newton               1           5
+    """
     functions = list(next(iter(table.values())))
     never = f">{max_steps}" if max_steps else "never"
     width = max(11, *(len(f) + 2 for f in functions))

@@ -85,6 +85,17 @@ def plot_boundary_snapshots(recorder, X, y, *, n_panels=6, reference=None, refer
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from scidl.data import make_moons
+    >>> from scidl.nn import MLPClassifier
+    >>> X, y = make_moons(64, random_state=0)
+    >>> rec = boundary_recorder(X, every=2, resolution=20)
+    >>> _ = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0).fit(X, y)
+    >>> fig = plot_boundary_snapshots(rec, X, y, n_panels=3)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['initial weights', 'epoch 1, batch 2', 'epoch 1, batch 4']
     """
     if not recorder.records:
         raise ValueError("the recorder holds no snapshots; pass it in callbacks=[...] and fit first.")
@@ -111,6 +122,20 @@ def save_boundary_animation(recorder, X, y, path, *, fps=8, max_frames=60):
     """Write the recorded snapshots as an animated GIF (matplotlib's PillowWriter).
 
     Returns the path, or ``None`` when Pillow is not installed (nothing is written).
+
+    Examples
+    --------
+    >>> from scidl.data import make_moons
+    >>> from scidl.nn import MLPClassifier
+    >>> X, y = make_moons(64, random_state=0)
+    >>> rec = boundary_recorder(X, every=2, resolution=20)
+    >>> _ = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0).fit(X, y)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:     # Pillow comes with matplotlib
+    ...     path = save_boundary_animation(rec, X, y, Path(tmp) / "boundary.gif", fps=4)
+    ...     path.name, path.read_bytes()[:6]
+    ('boundary.gif', b'GIF89a')
     """
     try:
         import PIL  # noqa: F401
