@@ -261,3 +261,28 @@ def test_numerical_gradient_of_quadratic():
     A = np.array([[2.0, 1.0], [1.0, 3.0]])
     x = np.array([0.5, -1.0])
     np.testing.assert_allclose(numerical_gradient(lambda v: 0.5 * v @ A @ v, x), A @ x, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(set(__import__("scidl.nn", fromlist=["ACTIVATIONS"]).ACTIVATIONS) - {"prelu"}))
+def test_every_named_activation_matches_torch_autograd(name):
+    from scidl.nn import get_activation
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 5)) * 2
+    x[0, 0] = 0.0  # a kink: the same convention as torch
+    v = Value(x)
+    (v.activation(name) * x).sum().backward()
+    t = torch.tensor(x, requires_grad=True)
+    out = (get_activation(name)(t) * torch.tensor(x)).sum()
+    if out.requires_grad:
+        out.backward()
+    expected = np.zeros_like(x) if t.grad is None else t.grad.numpy()  # the step has no gradient in torch
+    np.testing.assert_allclose(v.activation(name).data, get_activation(name)(torch.tensor(x)).detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(v.grad, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_prelu_and_unknown_names_are_refused():
+    with pytest.raises(ValueError, match="prelu's slope is a weight"):
+        Value([1.0]).activation("prelu")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        Value([1.0]).activation("relu6")

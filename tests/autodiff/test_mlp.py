@@ -83,3 +83,24 @@ def test_invalid_hyperparameters_and_unfitted():
 @parametrize_with_checks([MLPClassifier((8,), max_epochs=3, random_state=0)])
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("activation", ["elu", "gelu", "softplus", "gaussian"])
+def test_from_scratch_mlp_takes_any_activation_by_name(activation):
+    # The same network in torch (scidl.nn.MLP) and in the engine gives the same
+    # outputs and the same gradients, for activations beyond relu/tanh/sigmoid.
+    import torch
+
+    from scidl.autodiff import MLP as ScratchMLP
+    from scidl.nn import MLP as TorchMLP
+
+    torch.manual_seed(0)
+    module = TorchMLP(3, 2, hidden_sizes=(5,), activation=activation).double()
+    net = ScratchMLP.from_torch(module)
+    X = np.random.default_rng(0).normal(size=(7, 3))
+    out = net(X)
+    (out * out).sum().backward()
+    t_out = module(torch.tensor(X))
+    (t_out * t_out).sum().backward()
+    np.testing.assert_allclose(out.data, t_out.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(net.weights[0].grad, module.linear_layers[0].weight.grad.numpy().T, rtol=1e-9, atol=1e-12)

@@ -250,6 +250,38 @@ class Value:
         out._backward = _backward
         return out
 
+    def activation(self, name):
+        """Any activation of :data:`scidl.nn.ACTIVATIONS` by name, with its closed-form derivative.
+
+        The same table as the torch networks use (values and derivatives); ``relu``,
+        ``tanh`` and ``sigmoid`` also have their own methods above. ``prelu`` is not
+        offered: its slope is a weight, which this engine's elementwise rule cannot learn.
+
+        Examples
+        --------
+        >>> x = Value([-1.0, 0.5])
+        >>> y = x.activation("softplus").sum()
+        >>> y.backward()
+        >>> x.grad.round(4).tolist()  # softplus' = sigmoid
+        [0.2689, 0.6225]
+        """
+        import torch
+
+        from scidl.nn._activations import DERIVATIVES, activation_function
+
+        if name == "prelu" or name not in DERIVATIVES:
+            options = ", ".join(repr(k) for k in sorted(DERIVATIVES) if k != "prelu")
+            raise ValueError(f"activation must be one of {options}; got {name!r} (prelu's slope is a weight: use the torch MLP).")
+        x = torch.as_tensor(self.data)
+        with torch.no_grad():
+            out = self._make(activation_function(name)(x).numpy(), (self,), name)
+
+        def _backward():  # d f(a) = f'(a), from the table of closed-form derivatives
+            self.grad += out.grad * DERIVATIVES[name](x).numpy()
+
+        out._backward = _backward
+        return out
+
     # ------------------------------------------- derived operations (no new rules)
     def __neg__(self):
         return self * -1.0

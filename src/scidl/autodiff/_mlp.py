@@ -14,16 +14,20 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
 from scidl.autodiff._engine import Value, softmax_cross_entropy
+from scidl.nn._activations import ACTIVATIONS, gain_factor
 from scidl.utils import Interval, Options, check_fitted, validate_data, validate_params
 
 __all__ = ["MLP", "SGD", "MLPClassifier"]
 
-_ACTIVATIONS = {
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "identity": lambda v: v,
-}
+def _activation(name):
+    """``Value -> Value`` for an activation name: the engine's own rules for relu, tanh and
+    sigmoid, every other name of :data:`scidl.nn.ACTIVATIONS` through :meth:`Value.activation`."""
+    own = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "identity": lambda v: v}
+    return own.get(name) or (lambda v: v.activation(name))
+
+
+def _activation_names():
+    return sorted(set(ACTIVATIONS) - {"prelu"})
 
 
 class MLP:
@@ -33,7 +37,10 @@ class MLP:
     ----------
     sizes : sequence of int
         ``(n_inputs, hidden_1, ..., n_outputs)``.
-    activation : {"relu", "tanh", "sigmoid", "identity"}
+    activation : str
+        Any name of :data:`scidl.nn.ACTIVATIONS` except ``"prelu"`` (its slope is a
+        weight); relu, tanh and sigmoid use the engine's own rules, the others
+        :meth:`Value.activation`.
     random_state : int or None
         Seed of the Glorot-uniform initialisation (the one :class:`scidl.nn.MLP` uses).
 
@@ -47,14 +54,14 @@ class MLP:
     """
 
     def __init__(self, sizes, *, activation="relu", random_state=None):
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(_ACTIVATIONS)}; got {activation!r}.")
+        if activation not in _activation_names():
+            raise ValueError(f"activation must be one of {_activation_names()}; got {activation!r}.")
         self.sizes = tuple(int(s) for s in sizes)
         if len(self.sizes) < 2 or min(self.sizes) < 1:
             raise ValueError(f"sizes must hold at least two positive ints; got {sizes!r}.")
         self.activation = activation
         rng = np.random.default_rng(random_state)
-        factor = 2.0 if activation == "sigmoid" else 6.0  # Glorot & Bengio (2010), as scidl.nn.MLP
+        factor = gain_factor(activation)  # Glorot & Bengio (2010), as scidl.nn.MLP
         self.weights, self.biases = [], []
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             bound = np.sqrt(factor / (fan_in + fan_out))
@@ -63,7 +70,7 @@ class MLP:
 
     @classmethod
     def from_torch(cls, module):
-        """Copy the weights of a :class:`scidl.nn.MLP` (ReLU/tanh/sigmoid, no dropout or batch norm)."""
+        """Copy the weights of a :class:`scidl.nn.MLP` (any activation but PReLU; no dropout or batch norm)."""
         layers = module.linear_layers
         sizes = [layers[0].in_features] + [layer.out_features for layer in layers]
         net = cls(sizes, activation=getattr(module, "activation", "relu"))
@@ -79,7 +86,7 @@ class MLP:
     def __call__(self, X):
         """Forward pass: logits (or regression outputs) as a :class:`Value`."""
         h = X if isinstance(X, Value) else Value(np.asarray(X, dtype=np.float64), requires_grad=False, name="X")
-        act = _ACTIVATIONS[self.activation]
+        act = _activation(self.activation)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             h = h @ W + b
             if i < len(self.weights) - 1:
@@ -132,7 +139,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     hidden_sizes : sequence of int, default (128,)
-    activation : {"relu", "tanh", "sigmoid", "identity"}, default "relu"
+    activation : str, default "relu"
+        Any name of :data:`scidl.nn.ACTIVATIONS` except ``"prelu"``.
     lr : float, default 0.1
     momentum : float, default 0.9
     batch_size : int, default 64
@@ -153,7 +161,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "activation": [Options(*_ACTIVATIONS)],
+        "activation": [Options(*_activation_names())],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None)],
