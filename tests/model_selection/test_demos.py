@@ -45,6 +45,9 @@ def test_demos_register_with_chapters():
 @pytest.mark.slow
 def test_full_decision_boundary_demo_returns_the_animation():
     pytest.importorskip("PIL")
-    out = _demo("decision-boundary").func(quick=False, random_state=0)
+    from scidl.demos import run_demo
+
+    _demo("decision-boundary")
+    out = run_demo("decision-boundary", quick=False, random_state=0)  # through the registry's checks
     gif = out.figures["boundary_animation"]
     assert isinstance(gif, bytes) and gif[:4] == b"GIF8" and out.metrics["animated"] is True

@@ -182,6 +182,7 @@ def run_demo(name, *, quick=False, random_state=0):
             raise ValueError(f"demo {name!r} produced a non-finite metric {key}={value}.")
     figures = dict(output.figures)
     for key, fig in figures.items():
-        if not isinstance(fig, Figure):
-            raise TypeError(f"demo {name!r} figure {key!r} must be a matplotlib Figure; got {type(fig).__name__}.")
+        encoded = isinstance(fig, bytes) and fig[:4] in (b"GIF8", b"\x89PNG")
+        if not (isinstance(fig, Figure) or encoded):
+            raise TypeError(f"demo {name!r} figure {key!r} must be a matplotlib Figure or GIF/PNG bytes; got {type(fig).__name__}.")
     return DemoResult(name=demo.name, title=demo.title, metrics=metrics, figures=figures, text=str(output.text), seconds=seconds)
