@@ -121,3 +121,19 @@ def test_devices_and_dtypes():
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="CUDA is not available"):
             resolve_device("cuda")
+
+
+def test_torch_threads_rejects_bad_counts_and_restores():
+    import torch
+
+    from scidl.utils import torch_threads
+
+    before = torch.get_num_threads()
+    for bad in (0, -1, 1.5, "2", True):
+        with pytest.raises(ValueError, match="int >= 1"):
+            with torch_threads(bad):
+                pass
+    with pytest.raises(RuntimeError):
+        with torch_threads(1):
+            raise RuntimeError("inside")
+    assert torch.get_num_threads() == before

@@ -58,31 +58,30 @@ def _argmin_rows(d):
     return torch.argmin(d, dim=1)
 
 
-def _assign(X, centers, *, sums=None, counts=None):
-    """Index of the nearest centre of each sample, chunk by chunk.
+def _distance_chunks(X, centers):
+    """``(start, chunk, d)`` for each chunk of samples, ``d[i, j] = ||x_i - c_j||^2 - ||x_i||^2``.
 
-    ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``: the argmin over ``c`` does not need
-    ``||x||^2``, so each chunk costs one matrix product, one in-place add and
-    one argmin, on a block that stays in cache (one preallocated buffer: a fresh
-    multi-megabyte allocation per chunk costs page faults that doubled the time).
-    When ``sums``/``counts`` are given, the per-cluster sums of the samples are
-    accumulated in the same pass (``index_add_``), while the chunk is in cache.
+    ``||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2``: comparing centres does not need
+    ``||x||^2``, so each chunk costs one matrix product and one in-place add, on
+    a block that stays in cache. ``d`` lives in one preallocated buffer (a fresh
+    multi-megabyte allocation per chunk cost page faults that doubled the time),
+    so it is only valid until the next chunk.
     """
-    n = X.shape[0]
+    n, k = X.shape[0], len(centers)
     c_sq = (centers * centers).sum(dim=1)
     ct = (-2.0 * centers.T).contiguous()  # a row-major (d, k) operand is markedly faster in mm
-    labels = torch.empty(n, dtype=torch.int64, device=X.device)
-    step = _chunk_size(len(centers))
-    buf = torch.empty((min(step, n), len(centers)), dtype=X.dtype, device=X.device)
+    step = _chunk_size(k)
+    buf = torch.empty((min(step, n), k), dtype=X.dtype, device=X.device)
     for s in range(0, n, step):
         xb = X[s : s + step]
-        d = torch.mm(xb, ct, out=buf[: len(xb)]).add_(c_sq)
-        lab = _argmin_rows(d)
-        labels[s : s + step] = lab
-        if sums is not None:
-            sums.index_add_(0, lab, xb)
-    if counts is not None:
-        counts += torch.bincount(labels, minlength=len(centers)).to(counts.dtype)
+        yield s, xb, torch.mm(xb, ct, out=buf[: len(xb)]).add_(c_sq)
+
+
+def _assign(X, centers):
+    """Index of the nearest centre of each sample."""
+    labels = torch.empty(X.shape[0], dtype=torch.int64, device=X.device)
+    for s, xb, d in _distance_chunks(X, centers):
+        labels[s : s + len(xb)] = _argmin_rows(d)
     return labels
 
 
@@ -116,7 +115,7 @@ def _nearest_two(X, centers, x_sq):
     """Nearest centre of each sample, an upper bound on its distance and a lower bound on the others'.
 
     ``x_sq`` holds the squared norms of the rows of ``X``. The squared distances
-    come from the expansion of :func:`_assign` (one matrix product per chunk,
+    come from :func:`_distance_chunks` (one matrix product per chunk,
     no gathered copies of centres); the nearest and second-nearest are read
     off it, and their square roots are widened by a bound on the expansion's
     rounding error, ``2 (d + 2) eps (||x||^2 + max ||c||^2)``, so that they are
@@ -127,26 +126,22 @@ def _nearest_two(X, centers, x_sq):
     labels = torch.empty(n, dtype=torch.int64, device=X.device)
     upper = torch.empty(n, dtype=X.dtype, device=X.device)
     lower = torch.full((n,), math.inf, dtype=X.dtype, device=X.device)
-    c_sq = (centers * centers).sum(dim=1)
-    ct = (-2.0 * centers.T).contiguous()
     err = 2 * (X.shape[1] + 2) * torch.finfo(X.dtype).eps
-    c_sq_max = float(c_sq.max())
-    step = _chunk_size(k)
-    buf = torch.empty((min(step, n), k), dtype=X.dtype, device=X.device)
-    rows = torch.arange(0, min(step, n) * k, k, device=X.device)  # flat index of each row's start
-    for s in range(0, n, step):
-        xb, xs = X[s : s + step], x_sq[s : s + step]
+    c_sq_max = float((centers * centers).sum(dim=1).max())
+    rows = torch.arange(0, min(_chunk_size(k), n) * k, k, device=X.device)  # flat index of each row's start
+    for s, xb, d in _distance_chunks(X, centers):
+        m = len(xb)
+        xs = x_sq[s : s + m]
         slack = (xs + c_sq_max).mul_(err)
-        d = torch.mm(xb, ct, out=buf[: len(xb)]).add_(c_sq)  # ||x - c||^2 - ||x||^2
         flat = d.view(-1)
         first = _argmin_rows(d)
-        labels[s : s + step] = first
-        pos = rows[: len(xb)] + first
-        upper[s : s + step] = (flat.index_select(0, pos) + xs + slack).clamp_(min=0).sqrt_()
+        labels[s : s + m] = first
+        pos = rows[:m] + first
+        upper[s : s + m] = (flat.index_select(0, pos) + xs + slack).clamp_(min=0).sqrt_()
         if k > 1:
             flat.index_fill_(0, pos, math.inf)  # hide the nearest
-            second = flat.index_select(0, rows[: len(xb)] + _argmin_rows(d))
-            lower[s : s + step] = (second + xs - slack).clamp_(min=0).sqrt_()
+            second = flat.index_select(0, rows[:m] + _argmin_rows(d))
+            lower[s : s + m] = (second + xs - slack).clamp_(min=0).sqrt_()
     return labels, upper, lower
 
 
@@ -324,9 +319,9 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         n_iter = 0
         for _ in range(self.max_iter):
             n_iter += 1
-            sums = torch.zeros_like(centers)
-            counts = torch.zeros(k, dtype=X.dtype, device=X.device)
-            labels = _assign(X, centers, sums=sums, counts=counts)
+            labels = _assign(X, centers)
+            counts = torch.bincount(labels, minlength=k).to(X.dtype)
+            sums = _cluster_sums(X, labels, k)
             centers_new = sums / counts.clamp(min=1)[:, None]
             self._relocate_empty(X, centers, centers_new, counts, labels)
             shift = float(((centers_new - centers) ** 2).sum())
@@ -430,9 +425,10 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
             start = centers.clone()
             for _ in range(steps):
                 idx = torch.as_tensor(rng.integers(0, n, bs), device=X.device)
-                sums = torch.zeros_like(centers)
-                batch_counts = torch.zeros(k, dtype=X.dtype, device=X.device)
-                _assign(X[idx], centers, sums=sums, counts=batch_counts)
+                xb = X[idx]
+                lab = _assign(xb, centers)
+                batch_counts = torch.bincount(lab, minlength=k).to(X.dtype)
+                sums = _cluster_sums(xb, lab, k)
                 # Per-centre learning rate 1/count: c <- (count_old c + sum_batch) / count_new.
                 counts += batch_counts
                 hit = batch_counts > 0

@@ -67,8 +67,10 @@ def torch_threads(n):
     >>> torch.get_num_threads() == before
     True
     """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be an int >= 1 (the number of threads); got {n!r}.")
     before = torch.get_num_threads()
-    torch.set_num_threads(int(n))
+    torch.set_num_threads(n)
     try:
         yield
     finally:
