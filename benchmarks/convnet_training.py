@@ -50,7 +50,9 @@ def handwritten_fit(X, y, epochs, seed, batch_size=64, lr=3e-3):  # ConvNetClass
             xs, ys = xt[perm], yt[perm]
             for start in range(0, len(xs), batch_size):
                 opt.zero_grad(set_to_none=True)
-                loss = torch.nn.functional.cross_entropy(model(xs[start : start + batch_size]), ys[start : start + batch_size])
+                loss = torch.nn.functional.cross_entropy(
+                    model(xs[start : start + batch_size]), ys[start : start + batch_size]
+                )
                 loss.backward()
                 opt.step()
             sched.step()
@@ -89,7 +91,9 @@ def ising_benchmark(L, n_lattices, n_sweeps, repeat):
         t = time.perf_counter()
         for _ in range(max(1, n_sweeps // n_lattices)):
             metropolis_sweep(sm, np.full(n_lattices, beta), rng)
-        ours_many.append(n_lattices * L * L * max(1, n_sweeps // n_lattices) / (time.perf_counter() - t))
+        ours_many.append(
+            n_lattices * L * L * max(1, n_sweeps // n_lattices) / (time.perf_counter() - t)
+        )
     return statistics.median(plain), statistics.median(ours_one), statistics.median(ours_many)
 
 
@@ -119,18 +123,31 @@ def main():
             (ours if fn is scidl_fit else theirs).append(seconds)
     _, clf = scidl_fit(X, y, args.epochs, 0)
     _, model = handwritten_fit(X, y, args.epochs, 0)
-    same = all(torch.allclose(a, b, atol=1e-5) for a, b in zip(clf.module_.parameters(), model.parameters()))
+    same = all(
+        torch.allclose(a, b, atol=1e-5)
+        for a, b in zip(clf.module_.parameters(), model.parameters())
+    )
     t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
-    print(f"ConvNet, {args.n_train} MNIST images x {args.epochs} epochs, batch 64 (median of {args.repeat}):")
+    print(
+        f"ConvNet, {args.n_train} MNIST images x {args.epochs} epochs, batch 64 (median of {args.repeat}):"
+    )
     print(f"  scidl ConvNetClassifier.fit  {t_ours:8.2f} s")
     print(f"  hand-written torch loop      {t_theirs:8.2f} s")
-    print(f"  ratio scidl / hand-written   {t_ours / t_theirs:8.3f}   (target <= 1.10); identical weights: {same}")
+    print(
+        f"  ratio scidl / hand-written   {t_ours / t_theirs:8.3f}   (target <= 1.10); identical weights: {same}"
+    )
 
-    plain, one, many = ising_benchmark(args.ising_L, args.ising_lattices, args.ising_sweeps, args.repeat)
-    print(f"Ising checkerboard Metropolis, L = {args.ising_L}, spin-flip attempts per second (median of {args.repeat}):")
+    plain, one, many = ising_benchmark(
+        args.ising_L, args.ising_lattices, args.ising_sweeps, args.repeat
+    )
+    print(
+        f"Ising checkerboard Metropolis, L = {args.ising_L}, spin-flip attempts per second (median of {args.repeat}):"
+    )
     print(f"  plain NumPy, one lattice           {plain:12.3g}")
     print(f"  scidl metropolis_sweep, 1 lattice  {one:12.3g}   ratio {one / plain:.2f}")
-    print(f"  scidl, {args.ising_lattices} lattices at once        {many:12.3g}   ratio {many / plain:.2f}   (target >= 1)")
+    print(
+        f"  scidl, {args.ising_lattices} lattices at once        {many:12.3g}   ratio {many / plain:.2f}   (target >= 1)"
+    )
 
 
 if __name__ == "__main__":

@@ -58,7 +58,10 @@ def rel_diff(a, b):
 
 
 def row(name, t_ours, t_theirs, diff):
-    print(f"{name:<44s} {t_ours:9.3f} {t_theirs:9.3f} {t_ours / t_theirs:7.2f}   {diff:9.1e}", flush=True)
+    print(
+        f"{name:<44s} {t_ours:9.3f} {t_theirs:9.3f} {t_ours / t_theirs:7.2f}   {diff:9.1e}",
+        flush=True,
+    )
 
 
 def main(argv=None):
@@ -76,7 +79,9 @@ def main(argv=None):
     scale = 10 if args.small else 1
     n_frames, n_feat, lag = 1_000_000 // scale, 50, 10
     n_steps, n_states = 10_000_000 // scale, 1000
-    print(f"deeptime {deeptime.__version__}; TICA {n_frames} x {n_feat}, lag {lag}; counting {n_steps} steps over {n_states} states")
+    print(
+        f"deeptime {deeptime.__version__}; TICA {n_frames} x {n_feat}, lag {lag}; counting {n_steps} steps over {n_states} states"
+    )
     print(f"{'case':<44s} {'scidl s':>9s} {'deeptime s':>9s} {'ratio':>7s}   {'rel diff':>9s}")
 
     X64 = make_trajectory(n_frames, n_feat)
@@ -86,7 +91,10 @@ def main(argv=None):
             for X in (X64, X32):
                 name = f"TICA {X.dtype}, {threads} thread(s)"
                 t1, ours = best_time(lambda X=X: TICA(lagtime=lag).fit(X), args.repeat)
-                t2, theirs = best_time(lambda X=X: deeptime.decomposition.TICA(lagtime=lag).fit(X).fetch_model(), args.repeat)
+                t2, theirs = best_time(
+                    lambda X=X: deeptime.decomposition.TICA(lagtime=lag).fit(X).fetch_model(),
+                    args.repeat,
+                )
                 row(name, t1, t2, rel_diff(ours.eigenvalues_, theirs.singular_values))
 
     dtraj = make_dtraj(n_steps, n_states)
@@ -107,7 +115,9 @@ def main(argv=None):
 
     tol = 1e-12
     t1, T1 = best_time(lambda: transition_matrix_mle(C, reversible=True, tol=tol), args.repeat)
-    t2, T2 = best_time(lambda: dt_transition_matrix(C, reversible=True, maxerr=tol, maxiter=10**7), args.repeat)
+    t2, T2 = best_time(
+        lambda: dt_transition_matrix(C, reversible=True, maxerr=tol, maxiter=10**7), args.repeat
+    )
     row(f"reversible MLE ({n_states} states, tol {tol:g})", t1, t2, rel_diff(T1, T2))
 
     from scidl.unsupervised import KMeans
@@ -123,14 +133,29 @@ def main(argv=None):
 
     def theirs_pipeline():
         Y = deeptime.decomposition.TICA(lagtime=lag, dim=5).fit(X32).transform(X32)
-        km = deeptime.clustering.KMeans(n_clusters, max_iter=20, fixed_seed=0, n_jobs=1).fit(Y[sub]).fetch_model()
-        counts = deeptime.markov.TransitionCountEstimator(lag, "sliding").fit(km.transform(Y)).fetch_model()
-        return deeptime.markov.msm.MaximumLikelihoodMSM(reversible=True).fit(counts).fetch_model().timescales(3)
+        km = (
+            deeptime.clustering.KMeans(n_clusters, max_iter=20, fixed_seed=0, n_jobs=1)
+            .fit(Y[sub])
+            .fetch_model()
+        )
+        counts = (
+            deeptime.markov.TransitionCountEstimator(lag, "sliding")
+            .fit(km.transform(Y))
+            .fetch_model()
+        )
+        return (
+            deeptime.markov.msm.MaximumLikelihoodMSM(reversible=True)
+            .fit(counts)
+            .fetch_model()
+            .timescales(3)
+        )
 
     import torch
 
     torch_threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # scidl's KMeans computes with torch; threadpoolctl limits BLAS/OpenMP only
+    torch.set_num_threads(
+        1
+    )  # scidl's KMeans computes with torch; threadpoolctl limits BLAS/OpenMP only
     with threadpool_limits(1):
         t1, ts1 = best_time(ours_pipeline, args.repeat)
         t2, ts2 = best_time(theirs_pipeline, args.repeat)
@@ -140,8 +165,15 @@ def main(argv=None):
     # The two k-means partitions differ (different seeding streams), so the timescales do;
     # on the same discretisation the MSMs agree:
     counts = deeptime.markov.TransitionCountEstimator(lag, "sliding").fit(dtraj1).fetch_model()
-    same = deeptime.markov.msm.MaximumLikelihoodMSM(reversible=True).fit(counts).fetch_model().timescales(3)
-    print(f"(the pipelines' k-means partitions differ; deeptime's MSM on scidl's discretisation: rel diff {rel_diff(ts1, same):.1e})")
+    same = (
+        deeptime.markov.msm.MaximumLikelihoodMSM(reversible=True)
+        .fit(counts)
+        .fetch_model()
+        .timescales(3)
+    )
+    print(
+        f"(the pipelines' k-means partitions differ; deeptime's MSM on scidl's discretisation: rel diff {rel_diff(ts1, same):.1e})"
+    )
 
 
 if __name__ == "__main__":

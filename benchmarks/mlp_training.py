@@ -42,7 +42,13 @@ def data(seed=0):
 
 
 def torch_net():
-    return nn.Sequential(nn.Linear(784, HIDDEN[0]), nn.ReLU(), nn.Linear(*HIDDEN), nn.ReLU(), nn.Linear(HIDDEN[1], 10))
+    return nn.Sequential(
+        nn.Linear(784, HIDDEN[0]),
+        nn.ReLU(),
+        nn.Linear(*HIDDEN),
+        nn.ReLU(),
+        nn.Linear(HIDDEN[1], 10),
+    )
 
 
 def accuracy(net, X, y):
@@ -55,7 +61,11 @@ def run_dataloader(Xtr, ytr, Xte, yte, epochs):
     torch.manual_seed(0)
     net = torch_net()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.as_tensor(Xtr), torch.as_tensor(ytr)), batch_size=128, shuffle=True)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.as_tensor(Xtr), torch.as_tensor(ytr)),
+        batch_size=128,
+        shuffle=True,
+    )
     for _ in range(epochs):
         for xb, yb in loader:
             opt.zero_grad()
@@ -91,14 +101,32 @@ def run_randperm_fused(*args):
 def run_scidl(Xtr, ytr, Xte, yte, epochs):
     from scidl.nn import MLPClassifier
 
-    clf = MLPClassifier(HIDDEN, dropout=0.0, lr_schedule=None, max_epochs=epochs, batch_size=128, validation_fraction=0.0, patience=None, random_state=0)
+    clf = MLPClassifier(
+        HIDDEN,
+        dropout=0.0,
+        lr_schedule=None,
+        max_epochs=epochs,
+        batch_size=128,
+        validation_fraction=0.0,
+        patience=None,
+        random_state=0,
+    )
     return clf.fit(Xtr, ytr).score(Xte, yte)
 
 
 def run_sklearn(Xtr, ytr, Xte, yte, epochs):
     from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(HIDDEN, alpha=0.0, tol=0.0, batch_size=128, learning_rate_init=1e-3, max_iter=epochs, n_iter_no_change=10**6, random_state=0)
+    clf = MLPClassifier(
+        HIDDEN,
+        alpha=0.0,
+        tol=0.0,
+        batch_size=128,
+        learning_rate_init=1e-3,
+        max_iter=epochs,
+        n_iter_no_change=10**6,
+        random_state=0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning after the fixed budget
         return clf.fit(Xtr, ytr).score(Xte, yte)
@@ -109,8 +137,15 @@ def run_skorch(Xtr, ytr, Xte, yte, epochs):
 
     torch.manual_seed(0)
     net = NeuralNetClassifier(
-        torch_net, criterion=nn.CrossEntropyLoss, optimizer=torch.optim.Adam, lr=1e-3, batch_size=128, max_epochs=epochs,
-        train_split=None, iterator_train__shuffle=True, verbose=0,
+        torch_net,
+        criterion=nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        lr=1e-3,
+        batch_size=128,
+        max_epochs=epochs,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
     )
     return float((net.fit(Xtr, ytr).predict(Xte) == yte).mean())
 
@@ -127,13 +162,17 @@ def matmul_flops(n=2048, repeats=5):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20)
     args = parser.parse_args()
     torch.set_num_threads(THREADS)
     load = os.getloadavg()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
     if load[0] > 0.5:
         print("WARNING: the machine is busy; timings will be noisy.")
     Xtr, Xte, ytr, yte = data()
@@ -164,11 +203,17 @@ def main():
     n_params = sum(p.numel() for p in torch_net().parameters())
     limit = 6 * n_params * len(Xtr) * args.epochs / flops
     ref = statistics.median(results["randperm loop (reference)"][0])
-    print(f"matmul {flops / 1e9:.0f} GFLOP/s; FLOP limit {limit:.3f} s ({n_params} parameters, {len(Xtr)} samples, {args.epochs} epochs)")
-    print(f"{'contender':30s} {'median s':>9s} {'accuracy':>9s} {'x randperm':>11s} {'x FLOP limit':>13s}")
+    print(
+        f"matmul {flops / 1e9:.0f} GFLOP/s; FLOP limit {limit:.3f} s ({n_params} parameters, {len(Xtr)} samples, {args.epochs} epochs)"
+    )
+    print(
+        f"{'contender':30s} {'median s':>9s} {'accuracy':>9s} {'x randperm':>11s} {'x FLOP limit':>13s}"
+    )
     for name, (times, accs) in results.items():
         med = statistics.median(times)
-        print(f"{name:30s} {med:9.3f} {statistics.median(accs):9.3f} {med / ref:11.2f} {med / limit:13.2f}")
+        print(
+            f"{name:30s} {med:9.3f} {statistics.median(accs):9.3f} {med / ref:11.2f} {med / limit:13.2f}"
+        )
     print(f"(medians of {args.repeats} runs; load average now {os.getloadavg()[0]:.2f})")
 
 

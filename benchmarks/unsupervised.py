@@ -50,10 +50,17 @@ def row(name, t_scidl, t_sk, extra=""):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--quick", action="store_true", help="10x smaller data")
-    parser.add_argument("--threads", type=int, default=None, help="limit torch, BLAS and OpenMP threads of both libraries to N")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="limit torch, BLAS and OpenMP threads of both libraries to N",
+    )
     args = parser.parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -77,29 +84,67 @@ def run(args):
     t_ours, ours = median_time(lambda: PCA(k, svd_solver="full").fit(X), args.repeat)
     t_full, sk_full = median_time(lambda: SkPCA(k, svd_solver="full").fit(X), args.repeat)
     t_cov, _ = median_time(lambda: SkPCA(k, svd_solver="covariance_eigh").fit(X), args.repeat)
-    err = np.max(np.abs(ours.explained_variance_ - sk_full.explained_variance_) / sk_full.explained_variance_)
-    row(f"PCA full {n}x{d} k={k}", t_ours, t_full, f"vs sklearn full (SVD); max rel. diff of variances {err:.1e}")
+    err = np.max(
+        np.abs(ours.explained_variance_ - sk_full.explained_variance_) / sk_full.explained_variance_
+    )
+    row(
+        f"PCA full {n}x{d} k={k}",
+        t_ours,
+        t_full,
+        f"vs sklearn full (SVD); max rel. diff of variances {err:.1e}",
+    )
     row("PCA full (same algorithm)", t_ours, t_cov, "vs sklearn covariance_eigh")
-    t_ours, ours = median_time(lambda: PCA(k, svd_solver="randomized", random_state=0).fit(X), args.repeat)
-    t_sk, sk = median_time(lambda: SkPCA(k, svd_solver="randomized", random_state=0).fit(X), args.repeat)
-    err = np.max(np.abs(ours.explained_variance_ - sk_full.explained_variance_) / sk_full.explained_variance_)
-    row(f"PCA randomized {n}x{d} k={k}", t_ours, t_sk, f"max rel. diff of variances to exact {err:.1e}")
+    t_ours, ours = median_time(
+        lambda: PCA(k, svd_solver="randomized", random_state=0).fit(X), args.repeat
+    )
+    t_sk, sk = median_time(
+        lambda: SkPCA(k, svd_solver="randomized", random_state=0).fit(X), args.repeat
+    )
+    err = np.max(
+        np.abs(ours.explained_variance_ - sk_full.explained_variance_) / sk_full.explained_variance_
+    )
+    row(
+        f"PCA randomized {n}x{d} k={k}",
+        t_ours,
+        t_sk,
+        f"max rel. diff of variances to exact {err:.1e}",
+    )
 
     n, n_clusters, max_iter = 200_000 // scale, 100, 100
     X = rng.uniform(-10, 10, (n, 2))
     init = KMeans(n_clusters, max_iter=1, random_state=0).fit(X[:20000]).cluster_centers_
-    t_ours, ours = median_time(lambda: KMeans(n_clusters, init=init, n_init=1, max_iter=max_iter).fit(X), args.repeat)
-    t_plain, plain = median_time(lambda: KMeans(n_clusters, init=init, n_init=1, max_iter=max_iter, algorithm="lloyd").fit(X), args.repeat)
-    t_sk, sk = median_time(lambda: SkKMeans(n_clusters, init=init, n_init=1, max_iter=max_iter).fit(X), args.repeat)
-    t_elkan, _ = median_time(lambda: SkKMeans(n_clusters, init=init, n_init=1, max_iter=max_iter, algorithm="elkan").fit(X), args.repeat)
+    t_ours, ours = median_time(
+        lambda: KMeans(n_clusters, init=init, n_init=1, max_iter=max_iter).fit(X), args.repeat
+    )
+    t_plain, plain = median_time(
+        lambda: KMeans(n_clusters, init=init, n_init=1, max_iter=max_iter, algorithm="lloyd").fit(
+            X
+        ),
+        args.repeat,
+    )
+    t_sk, sk = median_time(
+        lambda: SkKMeans(n_clusters, init=init, n_init=1, max_iter=max_iter).fit(X), args.repeat
+    )
+    t_elkan, _ = median_time(
+        lambda: SkKMeans(n_clusters, init=init, n_init=1, max_iter=max_iter, algorithm="elkan").fit(
+            X
+        ),
+        args.repeat,
+    )
     row(
         f"KMeans {n}x2 k={n_clusters}",
         t_ours,
         t_sk,
         f"default (hamerly) vs sklearn lloyd; iterations {ours.n_iter_} vs {sk.n_iter_}; inertia {ours.inertia_:.6g} vs {sk.inertia_:.6g}",
     )
-    row("KMeans, plain lloyd", t_plain, t_sk, f"vs sklearn lloyd; iterations {plain.n_iter_}; inertia {plain.inertia_:.6g}")
+    row(
+        "KMeans, plain lloyd",
+        t_plain,
+        t_sk,
+        f"vs sklearn lloyd; iterations {plain.n_iter_}; inertia {plain.inertia_:.6g}",
+    )
     row("KMeans default vs sklearn elkan", t_ours, t_elkan, "both skip distances with bounds")
+
 
 if __name__ == "__main__":
     main()

@@ -37,7 +37,10 @@ UNARY = {
     "sum0": (lambda a: a.sum(axis=0, keepdims=True), lambda a: a.sum(dim=0, keepdim=True)),
     "mean1": (lambda a: a.mean(axis=-1, keepdims=True), lambda a: a.mean(dim=-1, keepdim=True)),
     "transpose_back": (lambda a: a.T.T, lambda a: _reverse_axes(_reverse_axes(a))),
-    "reshape_back": (lambda a: a.reshape(-1).reshape(a.shape), lambda a: a.reshape(-1).reshape(a.shape)),
+    "reshape_back": (
+        lambda a: a.reshape(-1).reshape(a.shape),
+        lambda a: a.reshape(-1).reshape(a.shape),
+    ),
 }
 BINARY = {
     "add": (lambda a, b: a + b, lambda a, b: a + b),
@@ -72,7 +75,11 @@ def graphs(draw):
     n = draw(st.integers(1, 4))
     k = draw(st.integers(1, 4))
     # leaves: (n, k), (3, n, k) (three axes to permute and reduce) and up to two more, all broadcasting to (3, n, k)
-    shapes = draw(st.lists(st.sampled_from([(n, k), (k,), (1, k), (n, 1), (), (3, n, k)]), min_size=0, max_size=2))
+    shapes = draw(
+        st.lists(
+            st.sampled_from([(n, k), (k,), (1, k), (n, 1), (), (3, n, k)]), min_size=0, max_size=2
+        )
+    )
     ops = draw(
         st.lists(
             st.one_of(
@@ -81,7 +88,11 @@ def graphs(draw):
                 st.tuples(st.just("m"), st.just("matmul"), st.integers(0, 9)),
                 st.tuples(st.just("t"), st.integers(0, 4), st.integers(0, 9)),
                 st.tuples(st.just("r"), st.integers(0, 20), st.integers(0, 9)),
-                st.tuples(st.just("s"), st.tuples(st.sampled_from(["sum", "mean"]), st.integers(0, 9), st.booleans()), st.integers(0, 9)),
+                st.tuples(
+                    st.just("s"),
+                    st.tuples(st.sampled_from(["sum", "mean"]), st.integers(0, 9), st.booleans()),
+                    st.integers(0, 9),
+                ),
             ),
             min_size=1,
             max_size=10,
@@ -125,16 +136,24 @@ def _build(leaves, ops, W, ending, seed, lib):
         elif kind == "b":
             b = pool[(pick * 7 + 3) % len(pool)]
             try:
-                too_big = np.prod(np.broadcast_shapes(tuple(a.shape), tuple(b.shape)), dtype=int) > 256
+                too_big = (
+                    np.prod(np.broadcast_shapes(tuple(a.shape), tuple(b.shape)), dtype=int) > 256
+                )
             except ValueError:
                 too_big = True
             if too_big:
                 b = b.mean()
             f = BINARY[param][0 if lib == "scidl" else 1]
             pool.append(f(a, b))
-        elif kind == "m":  # (m, k) @ W (k, k): rows of k from a reshape, else the mean spread over pool[0]
+        elif (
+            kind == "m"
+        ):  # (m, k) @ W (k, k): rows of k from a reshape, else the mean spread over pool[0]
             k = W.shape[0]
-            x = a.reshape(-1, k) if int(np.prod(a.shape, dtype=int)) % k == 0 else a.mean() * pool[0]
+            x = (
+                a.reshape(-1, k)
+                if int(np.prod(a.shape, dtype=int)) % k == 0
+                else a.mean() * pool[0]
+            )
             pool.append(x @ W)
         elif kind == "t":
             x = a if a.ndim >= 2 else a.reshape(1, -1)
@@ -163,7 +182,11 @@ def _build(leaves, ops, W, ending, seed, lib):
         target = rng.normal(size=tuple(z.shape))
         return mse_loss(z, target) if lib == "scidl" else F.mse_loss(z, as_const(target))
     labels = rng.integers(0, z.shape[1], size=z.shape[0])
-    return softmax_cross_entropy(z, labels) if lib == "scidl" else F.cross_entropy(z, torch.tensor(labels))
+    return (
+        softmax_cross_entropy(z, labels)
+        if lib == "scidl"
+        else F.cross_entropy(z, torch.tensor(labels))
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -185,7 +208,9 @@ def test_gradients_equal_torch_autograd_on_random_graphs(graph):
     assert abs(float(out.data) - ref.item()) <= 1e-10 * max(1.0, abs(ref.item()))
     for v, g in zip(ours + [W], grads):
         expected = np.zeros_like(v.data) if g is None else g.numpy()
-        np.testing.assert_allclose(v.grad, expected, rtol=1e-10, atol=1e-10 * max(1.0, np.abs(expected).max(initial=0.0)))
+        np.testing.assert_allclose(
+            v.grad, expected, rtol=1e-10, atol=1e-10 * max(1.0, np.abs(expected).max(initial=0.0))
+        )
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -198,20 +223,28 @@ def test_unary_rules_match_finite_differences(name):
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_binary_rules_broadcast_and_match_finite_differences(name):
     rng = np.random.default_rng(2)
-    ok, err = gradcheck(lambda a, b: BINARY[name][0](a, b).tanh().sum(), [rng.normal(size=(4, 3)), rng.normal(size=(3,))])
+    ok, err = gradcheck(
+        lambda a, b: BINARY[name][0](a, b).tanh().sum(),
+        [rng.normal(size=(4, 3)), rng.normal(size=(3,))],
+    )
     assert ok, err
 
 
 def test_matmul_gradients():
     rng = np.random.default_rng(3)
-    ok, _ = gradcheck(lambda a, b: ((a @ b) ** 2).mean(), [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))])
+    ok, _ = gradcheck(
+        lambda a, b: ((a @ b) ** 2).mean(), [rng.normal(size=(4, 3)), rng.normal(size=(3, 2))]
+    )
     assert ok
 
 
 def test_transpose_with_axes_and_reshape():
     rng = np.random.default_rng(4)
     c = rng.normal(size=(4, 2, 3))
-    ok, _ = gradcheck(lambda a: (a.transpose((1, 2, 0)).reshape(6, 2) * c.reshape(6, 4)[:, :2]).sum(), [rng.normal(size=(2, 3, 2))])
+    ok, _ = gradcheck(
+        lambda a: (a.transpose((1, 2, 0)).reshape(6, 2) * c.reshape(6, 4)[:, :2]).sum(),
+        [rng.normal(size=(2, 3, 2))],
+    )
     assert ok
 
 
@@ -263,7 +296,9 @@ def test_numerical_gradient_of_quadratic():
     np.testing.assert_allclose(numerical_gradient(lambda v: 0.5 * v @ A @ v, x), A @ x, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", sorted(set(__import__("scidl.nn", fromlist=["ACTIVATIONS"]).ACTIVATIONS) - {"prelu"}))
+@pytest.mark.parametrize(
+    "name", sorted(set(__import__("scidl.nn", fromlist=["ACTIVATIONS"]).ACTIVATIONS) - {"prelu"})
+)
 def test_every_named_activation_matches_torch_autograd(name):
     from scidl.nn import get_activation
 
@@ -276,8 +311,15 @@ def test_every_named_activation_matches_torch_autograd(name):
     out = (get_activation(name)(t) * torch.tensor(x)).sum()
     if out.requires_grad:
         out.backward()
-    expected = np.zeros_like(x) if t.grad is None else t.grad.numpy()  # the step has no gradient in torch
-    np.testing.assert_allclose(v.activation(name).data, get_activation(name)(torch.tensor(x)).detach().numpy(), rtol=1e-12, atol=1e-14)
+    expected = (
+        np.zeros_like(x) if t.grad is None else t.grad.numpy()
+    )  # the step has no gradient in torch
+    np.testing.assert_allclose(
+        v.activation(name).data,
+        get_activation(name)(torch.tensor(x)).detach().numpy(),
+        rtol=1e-12,
+        atol=1e-14,
+    )
     np.testing.assert_allclose(v.grad, expected, rtol=1e-10, atol=1e-12)
 
 

@@ -54,7 +54,11 @@ def test_torch_graph_walks_grad_fn():
     assert "leaf" in dot and "(3, 2)" in dot
     assert len(_edges(dot)) == 4  # leaf -> Mm -> Tanh -> Sum -> output
     # every operation carries the shape of its result
-    assert 'label="Mm\\n(4, 2)"' in dot and 'label="Tanh\\n(4, 2)"' in dot and 'label="Sum\\n()"' in dot
+    assert (
+        'label="Mm\\n(4, 2)"' in dot
+        and 'label="Tanh\\n(4, 2)"' in dot
+        and 'label="Sum\\n()"' in dot
+    )
     y.backward()
     assert "|grad|" in draw_graph(y, show_grad=True)
 
@@ -89,7 +93,9 @@ def test_render_png_and_svg_with_graphviz(tmp_path):
     assert render_dot(dot, tmp_path / "g.svg") == tmp_path / "g.svg"
     svg = (tmp_path / "g.svg").read_text()
     assert "<svg" in svg and "tanh" in svg
-    assert render_dot(dot, tmp_path / "g.img", format="png") == tmp_path / "g.img"  # explicit format wins
+    assert (
+        render_dot(dot, tmp_path / "g.img", format="png") == tmp_path / "g.img"
+    )  # explicit format wins
     assert (tmp_path / "g.img").read_bytes().startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="svg' or 'png"):
         render_dot(dot, tmp_path / "g.pdf")

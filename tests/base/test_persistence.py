@@ -102,6 +102,8 @@ def test_unfitted_and_unsaveable(tmp_path):
 
     with pytest.raises(NotFittedError):
         MLPClassifier().save(tmp_path / "x")
-    clf = MLPClassifier((4,), max_epochs=1, optimizer=torch.optim.SGD, random_state=0).fit([[0.0], [1.0]] * 5, [0, 1] * 5)
+    clf = MLPClassifier((4,), max_epochs=1, optimizer=torch.optim.SGD, random_state=0).fit(
+        [[0.0], [1.0]] * 5, [0, 1] * 5
+    )
     with pytest.raises(ValueError, match="Cannot save hyperparameter optimizer"):
         clf.save(tmp_path / "x")

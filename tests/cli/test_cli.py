@@ -31,7 +31,9 @@ def fake_demos(monkeypatch):
     @registry.register("alpha", "Alpha <topic>", chapter=1)
     def alpha(*, quick, random_state):
         metrics = {"seed": random_state, "quick": str(quick), "score": 0.5}
-        return DemoOutput(metrics, {"one": _figure(), "two": _figure(2)}, "Text with <script>alert(1)</script>.")
+        return DemoOutput(
+            metrics, {"one": _figure(), "two": _figure(2)}, "Text with <script>alert(1)</script>."
+        )
 
     @registry.register("broken", "Broken", chapter=2)
     def broken(*, quick, random_state):
@@ -56,7 +58,9 @@ def test_list(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     for demo in list_demos():
-        assert re.search(rf"\b{demo.chapter}\s+{re.escape(demo.name)}\s+{re.escape(demo.title)}", out)
+        assert re.search(
+            rf"\b{demo.chapter}\s+{re.escape(demo.name)}\s+{re.escape(demo.title)}", out
+        )
 
 
 def test_version_help_and_no_command(capsys):
@@ -74,13 +78,20 @@ def test_version_help_and_no_command(capsys):
 
 def test_tour_writes_self_contained_report(fake_demos, tmp_path, capsys):
     out = tmp_path / "report"
-    assert main(["tour", "--topics", "alpha", "gamma", "--out", str(out), "--seed", "4", "--quick"]) == 0
+    assert (
+        main(["tour", "--topics", "alpha", "gamma", "--out", str(out), "--seed", "4", "--quick"])
+        == 0
+    )
     page, metrics = read_report(out)
     assert list(metrics["topics"]) == ["alpha", "gamma"]
     assert metrics["status"] == "ok" and metrics["quick"] is True and metrics["seed"] == 4
     assert metrics["scidl_version"] == scidl.__version__
     alpha = metrics["topics"]["alpha"]
-    assert alpha["status"] == "ok" and alpha["metrics"]["seed"] == 4 and alpha["metrics"]["quick"] == "True"
+    assert (
+        alpha["status"] == "ok"
+        and alpha["metrics"]["seed"] == 4
+        and alpha["metrics"]["quick"] == "True"
+    )
     assert alpha["figures"] == ["one", "two"] and alpha["seconds"] >= 0 and alpha["error"] is None
     # every figure embedded as a PNG, nothing linked
     assert page.count("<img") == n_figures(metrics) == 3
@@ -90,7 +101,9 @@ def test_tour_writes_self_contained_report(fake_demos, tmp_path, capsys):
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     assert "Alpha &lt;topic&gt;" in page and scidl.__version__ in page and "score" in page
     summary = capsys.readouterr()
-    assert "alpha" in summary.out and "gamma" in summary.out and str(out / "index.html") in summary.out
+    assert (
+        "alpha" in summary.out and "gamma" in summary.out and str(out / "index.html") in summary.out
+    )
     assert "scidl tour" in summary.err  # the progress bar
     assert oct((out / "index.html").stat().st_mode & 0o777) != oct(0o600)
 
@@ -154,7 +167,9 @@ def _scidl_command():
 
 def test_console_script_list():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "MPLBACKEND")}
-    proc = subprocess.run([_scidl_command(), "list"], capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [_scidl_command(), "list"], capture_output=True, text=True, timeout=120, env=env
+    )
     assert proc.returncode == 0, proc.stderr
     assert "least-squares" in proc.stdout and "mlp-mnist" in proc.stdout
 
@@ -162,7 +177,9 @@ def test_console_script_list():
 @pytest.mark.slow
 def test_real_quick_tour(tmp_path, capsys):
     out = tmp_path / "report"
-    assert main(["tour", "--quick", "--out", str(out)]) == 0  # no timing assertion: machines are noisy
+    assert (
+        main(["tour", "--quick", "--out", str(out)]) == 0
+    )  # no timing assertion: machines are noisy
     page, metrics = read_report(out)
     assert set(metrics["topics"]) == {d.name for d in list_demos()}
     assert all(t["status"] == "ok" for t in metrics["topics"].values())
@@ -176,13 +193,26 @@ def test_demo_text_tables_keep_their_layout():
     text = "A sentence <b>.\n\nwidth  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05\n\nLast line."
     out = _text_html(text)
     assert out.count("<p>") == 2 and "&lt;b&gt;" in out
-    assert '<pre class="table">width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05</pre>' in out
+    assert (
+        '<pre class="table">width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05</pre>'
+        in out
+    )
 
 
 def test_encoded_gif_figures_are_embedded_as_gif():
     from scidl.cli._report import TopicRecord, _section, figure_to_base64
 
     gif = b"GIF89a" + bytes(20)
-    record = TopicRecord("anim", "Anim", 3, "ok", 0.1, figures={"movie": figure_to_base64(gif), "still": figure_to_base64(_figure())})
+    record = TopicRecord(
+        "anim",
+        "Anim",
+        3,
+        "ok",
+        0.1,
+        figures={"movie": figure_to_base64(gif), "still": figure_to_base64(_figure())},
+    )
     page = _section(record)
-    assert page.count('src="data:image/gif;base64,') == 1 and page.count('src="data:image/png;base64,') == 1
+    assert (
+        page.count('src="data:image/gif;base64,') == 1
+        and page.count('src="data:image/png;base64,') == 1
+    )

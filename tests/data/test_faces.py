@@ -28,7 +28,11 @@ def face_dir(tmp_path):
     for k in range(3):
         _write(tmp_path / "alice" / f"{k}.png", np.full((20, 16), 40 * k, dtype=np.uint8))
     for k in range(2):
-        _write(tmp_path / "bob" / f"img{k}.jpg", rng.integers(0, 255, (30, 30, 3), dtype=np.uint8), mode="RGB")
+        _write(
+            tmp_path / "bob" / f"img{k}.jpg",
+            rng.integers(0, 255, (30, 30, 3), dtype=np.uint8),
+            mode="RGB",
+        )
     _write(tmp_path / "carol" / "a.png", np.full((20, 16), 255, dtype=np.uint8))
     (tmp_path / "carol" / "notes.txt").write_text("not an image")
     (tmp_path / "README").write_text("ignored: not a directory")
@@ -40,7 +44,9 @@ def test_directory_loader_reads_identities_in_order(face_dir):
     assert names == ["alice", "bob", "carol"]
     assert X.shape == (6, 12, 10) and X.dtype == np.float32
     np.testing.assert_array_equal(y, [0, 0, 0, 1, 1, 2])
-    np.testing.assert_allclose(X[1], 40 / 255, atol=1e-6)  # grey levels scaled to [0, 1], resized flat image stays flat
+    np.testing.assert_allclose(
+        X[1], 40 / 255, atol=1e-6
+    )  # grey levels scaled to [0, 1], resized flat image stays flat
     np.testing.assert_allclose(X[5], 1.0)
 
 

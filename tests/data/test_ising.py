@@ -17,9 +17,13 @@ from scidl.data.ising import (
 
 def test_exact_solution_known_values():
     assert CRITICAL_TEMPERATURE == pytest.approx(2.269185, abs=1e-6)
-    assert onsager_energy(CRITICAL_TEMPERATURE) == pytest.approx(-np.sqrt(2), abs=1e-3)  # u(T_c) = -sqrt(2)
+    assert onsager_energy(CRITICAL_TEMPERATURE) == pytest.approx(
+        -np.sqrt(2), abs=1e-3
+    )  # u(T_c) = -sqrt(2)
     assert onsager_energy(0.1) == pytest.approx(-2.0, abs=1e-8)  # ground state: two bonds per spin
-    assert onsager_energy(1e4) == pytest.approx(-2.0 / 1e4, rel=1e-3)  # high T: u = -2 tanh(1/T) ~ -2/T
+    assert onsager_energy(1e4) == pytest.approx(
+        -2.0 / 1e4, rel=1e-3
+    )  # high T: u = -2 tanh(1/T) ~ -2/T
     assert onsager_magnetization(0.5) == pytest.approx(1.0, abs=1e-6)
     assert onsager_magnetization(2.0) == pytest.approx(0.911319, abs=1e-5)
     np.testing.assert_array_equal(onsager_magnetization([2.3, 3.0]), [0.0, 0.0])
@@ -44,7 +48,9 @@ ONSAGER_CASES = [(1.5, 0.005, 0.005), (2.0, 0.015, 0.015), (2.8, None, 0.025), (
 @pytest.fixture(scope="module")
 def onsager_samples():
     temps = [case[0] for case in ONSAGER_CASES]
-    return sample_ising(24, temps, n_samples=128, n_chains=64, n_equilibration=100, n_between=5, random_state=1)
+    return sample_ising(
+        24, temps, n_samples=128, n_chains=64, n_equilibration=100, n_between=5, random_state=1
+    )
 
 
 # ~2 s of sampling (4 temperatures x 64 chains of 24x24, ~110 sweeps with Wolff updates)
@@ -60,13 +66,19 @@ def test_sampler_agrees_with_onsager(onsager_samples, T, tol_m, tol_u):
 
 
 def test_sampler_output_and_seeding():
-    X, T, m = sample_ising(8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=3)
+    X, T, m = sample_ising(
+        8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=3
+    )
     assert X.shape == (10, 8, 8) and X.dtype == np.int8 and set(np.unique(X)) <= {-1, 1}
     np.testing.assert_array_equal(T, [1.0] * 5 + [4.0] * 5)
     np.testing.assert_allclose(m, X.mean(axis=(1, 2)))
-    X2, _, _ = sample_ising(8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=3)
+    X2, _, _ = sample_ising(
+        8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=3
+    )
     np.testing.assert_array_equal(X, X2)
-    X3, _, _ = sample_ising(8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=4)
+    X3, _, _ = sample_ising(
+        8, [1.0, 4.0], n_samples=5, n_equilibration=5, n_between=1, random_state=4
+    )
     assert not np.array_equal(X, X3)
 
 
@@ -101,7 +113,12 @@ def test_wolff_flips_whole_cluster_at_zero_temperature_limit():
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"L": 7}, "even"), ({"temperatures": [-1.0]}, "positive"), ({"n_samples": 0}, "n_samples"), ({"wolff": "yes"}, "wolff")],
+    [
+        ({"L": 7}, "even"),
+        ({"temperatures": [-1.0]}, "positive"),
+        ({"n_samples": 0}, "n_samples"),
+        ({"wolff": "yes"}, "wolff"),
+    ],
 )
 def test_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):

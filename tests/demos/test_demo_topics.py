@@ -10,7 +10,9 @@ from scidl.demos import run_demo
 
 def check_result(result, figures):
     assert set(result.figures) == set(figures)
-    assert all(isinstance(fig, Figure) or bytes(fig[:4]) == b"GIF8" for fig in result.figures.values())
+    assert all(
+        isinstance(fig, Figure) or bytes(fig[:4]) == b"GIF8" for fig in result.figures.values()
+    )
     json.dumps(result.metrics, allow_nan=False)
     for value in result.metrics.values():
         assert isinstance(value, (int, float, str))

@@ -51,7 +51,9 @@ def test_run_demo_result_converts_numpy_and_passes_arguments(empty_registry):
         seen.update(quick=quick, random_state=random_state)
         fig = Figure()
         fig.add_subplot().plot([0, 1])
-        return DemoOutput({"acc": np.float32(0.5), "n": np.int64(3), "name": "x"}, {"fig": fig}, "text")
+        return DemoOutput(
+            {"acc": np.float32(0.5), "n": np.int64(3), "name": "x"}, {"fig": fig}, "text"
+        )
 
     result = run_demo("fake", quick=True, random_state=7)
     assert isinstance(result, DemoResult)

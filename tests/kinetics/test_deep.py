@@ -27,12 +27,22 @@ def test_vamp2_score_torch_matches_linear_vamp_and_is_differentiable():
     ref = VAMP(lagtime=2).fit(X).score(X)
     assert ours == pytest.approx(ref, rel=1e-10)
     a = a[:50].clone().requires_grad_(True)
-    assert torch.autograd.gradcheck(lambda z: vamp2_score_torch(z, b[:50]), (a,), eps=1e-6, atol=1e-5)
+    assert torch.autograd.gradcheck(
+        lambda z: vamp2_score_torch(z, b[:50]), (a,), eps=1e-6, atol=1e-5
+    )
 
 
 def test_linear_time_lagged_autoencoder_finds_the_tica_direction():
     X = ar1(4000, 1)
-    tae = TimeLaggedAutoencoder(lagtime=1, dim=1, hidden_sizes=(), activation="identity", max_epochs=30, lr=1e-2, random_state=0).fit(X)
+    tae = TimeLaggedAutoencoder(
+        lagtime=1,
+        dim=1,
+        hidden_sizes=(),
+        activation="identity",
+        max_epochs=30,
+        lr=1e-2,
+        random_state=0,
+    ).fit(X)
     z = tae.transform(X)[:, 0]
     ic = TICA(lagtime=1, dim=1).fit(X).transform(X)[:, 0]
     assert abs(np.corrcoef(z, ic)[0, 1]) > 0.95

@@ -122,7 +122,9 @@ def test_hand_computed_example():
 def test_matches_exact_rational_reference(dtrajs, lag, path):
     n = 1 + max(max(d) for d in dtrajs)
     expected = exact_effective_counts(dtrajs, lag, n)
-    np.testing.assert_allclose(count_transitions(dtrajs, lag, mode="effective"), expected, rtol=1e-12)
+    np.testing.assert_allclose(
+        count_transitions(dtrajs, lag, mode="effective"), expected, rtol=1e-12
+    )
 
 
 def test_exact_zero_autocorrelation_ends_the_sum():
@@ -175,7 +177,9 @@ def test_edge_cases_and_estimator():
     E = count_transitions(dtrajs, 2, mode="effective", n_states=4)
     np.testing.assert_allclose(E, count_transitions(dtrajs, 2, n_states=4))
     tc = TransitionCounts(lagtime=4, mode="effective").fit(dtrajs_for(3, [500], seed=9))
-    np.testing.assert_allclose(tc.count_matrix_, count_transitions(dtrajs_for(3, [500], seed=9), 4, mode="effective"))
+    np.testing.assert_allclose(
+        tc.count_matrix_, count_transitions(dtrajs_for(3, [500], seed=9), 4, mode="effective")
+    )
     with pytest.raises(ValueError, match="mode"):
         count_transitions([0, 1, 0], 1, mode="effectve")
     with pytest.raises(ValueError, match="not shorter"):

@@ -11,6 +11,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from scidl.kinetics import TICA, VAMP, Covariance
 
 
-@parametrize_with_checks([TICA(lagtime=1), VAMP(lagtime=1), Covariance(lagtime=1, compute_c0t=True)])
+@parametrize_with_checks(
+    [TICA(lagtime=1), VAMP(lagtime=1), Covariance(lagtime=1, compute_c0t=True)]
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)

@@ -28,7 +28,9 @@ def test_stacked_pairs_and_lists_of_trajectories():
     trajs = [rng.normal(size=(50, 2)), rng.normal(size=(30, 2))]
     est = VAMPNet(lagtime=3, dim=2)
     frames, starts = est._lagged_pairs(trajs)
-    assert len(starts) == 47 + 27 and not np.isin(np.arange(47, 50), starts).any()  # no pair crosses trajectories
+    assert (
+        len(starts) == 47 + 27 and not np.isin(np.arange(47, 50), starts).any()
+    )  # no pair crosses trajectories
     (data,) = est._make_datasets(frames, starts, [slice(None)], torch.float64, "cpu")
     (both,) = data.batch(torch.arange(len(starts)))
     allx = np.concatenate(trajs)
@@ -52,8 +54,12 @@ def test_time_lagged_autoencoder_score_is_minus_the_held_out_prediction_error():
     for t in range(1, n):
         x[t] = a * x[t - 1] + np.sqrt(1 - a * a) * rng.normal()
     X = np.column_stack([x, 0.5 * x])  # rank one: a one-number code suffices
-    tae = TimeLaggedAutoencoder(lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=30, lr=3e-3, random_state=0).fit(X[:4000])
+    tae = TimeLaggedAutoencoder(
+        lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=30, lr=3e-3, random_state=0
+    ).fit(X[:4000])
     held_out = tae.score(X[4000:])
     assert -1.0 + a * a - 0.05 < held_out < -1.0 + a * a + 0.05
-    untrained = TimeLaggedAutoencoder(lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=1, lr=1e-6, random_state=0).fit(X[:4000])
+    untrained = TimeLaggedAutoencoder(
+        lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=1, lr=1e-6, random_state=0
+    ).fit(X[:4000])
     assert untrained.score(X[4000:]) < held_out - 0.1

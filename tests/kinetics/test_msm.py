@@ -121,7 +121,9 @@ def test_reversible_mle_with_fixed_stationary_distribution():
     np.testing.assert_allclose(pi[:, None] * T, (pi[:, None] * T).T, atol=1e-12)
     np.testing.assert_allclose(msm.stationary_distribution_, pi)
     dt = pytest.importorskip("deeptime")
-    ref = dt.markov.tools.estimation.transition_matrix(C, reversible=True, mu=pi, maxerr=1e-14, maxiter=10**6)
+    ref = dt.markov.tools.estimation.transition_matrix(
+        C, reversible=True, mu=pi, maxerr=1e-14, maxiter=10**6
+    )
     np.testing.assert_allclose(T, ref, atol=1e-9)
 
 
@@ -148,9 +150,13 @@ def test_birth_death_chain_closed_forms():
         np.testing.assert_allclose(msm.stationary_distribution_, pi, atol=1e-10)
         assert msm.mfpt([0], [n - 1]) == pytest.approx(chain.mfpt(0, n - 1), rel=1e-8)
         assert msm.mfpt([n - 1], [0]) == pytest.approx(chain.mfpt(n - 1, 0), rel=1e-8)
-        np.testing.assert_allclose(msm.committor([0], [n - 1]), chain.committor(0, n - 1), atol=1e-10)
+        np.testing.assert_allclose(
+            msm.committor([0], [n - 1]), chain.committor(0, n - 1), atol=1e-10
+        )
         # for a reversible chain the backward committor is 1 - forward
-        np.testing.assert_allclose(msm.committor([0], [n - 1], forward=False), 1 - chain.committor(0, n - 1), atol=1e-10)
+        np.testing.assert_allclose(
+            msm.committor([0], [n - 1], forward=False), 1 - chain.committor(0, n - 1), atol=1e-10
+        )
 
 
 def test_long_chain_recovers_transition_matrix_and_timescales():
@@ -163,7 +169,9 @@ def test_long_chain_recovers_transition_matrix_and_timescales():
     exact = exact_timescales(P4, 3)
     sd = _timescale_sd(P4, counts.ravel())
     assert (np.abs(msm.timescales(3) - exact) < 5 * sd).all(), (msm.timescales(3), exact, sd)
-    assert (sd < 0.05 * exact).all()  # and that error is small: 200,000 steps pin the timescales down
+    assert (
+        sd < 0.05 * exact
+    ).all()  # and that error is small: 200,000 steps pin the timescales down
     # at lag 3 timescales are unchanged for a Markov chain (in steps)
     msm3 = MarkovStateModel(lagtime=3).fit(d)
     np.testing.assert_allclose(msm3.timescales(1), exact[:1], rtol=0.1)
@@ -217,13 +225,17 @@ def test_implied_timescales_with_bootstrap():
     its = implied_timescales(d, [1, 2, 4], n_timescales=2, n_bootstrap=10, random_state=0)
     assert its.timescales.shape == (3, 2) and its.samples.shape == (10, 3, 2)
     lo, hi = its.quantiles((0.0, 1.0))
-    assert np.all(lo[:, 0] <= its.timescales[:, 0] * 1.2) and np.all(hi[:, 0] >= its.timescales[:, 0] * 0.8)
+    assert np.all(lo[:, 0] <= its.timescales[:, 0] * 1.2) and np.all(
+        hi[:, 0] >= its.timescales[:, 0] * 0.8
+    )
     exact = exact_timescales(P4, 1)[0]
     assert np.abs(its.timescales[:, 0] - exact).max() / exact < 0.25
     # the block bootstrap's spread is the sampling error: within a factor 1.5 of the
     # first-order standard deviation derived in _timescale_sd (seeds 6-8 gave 0.79-1.2)
     wide = implied_timescales(d, [1], n_timescales=2, n_bootstrap=100, random_state=0)
-    ratio = wide.samples[:, 0, :].std(axis=0) / _timescale_sd(P4, np.bincount(d[:-1], minlength=4))[:2]
+    ratio = (
+        wide.samples[:, 0, :].std(axis=0) / _timescale_sd(P4, np.bincount(d[:-1], minlength=4))[:2]
+    )
     assert ((ratio > 1 / 1.5) & (ratio < 1.5)).all(), ratio
 
 
@@ -258,7 +270,9 @@ def test_langevin_double_well_msm_reproduces_exact_timescale():
     """An MSM on 40 bins of a simulated double well recovers the fine-grid generator's t_1."""
     dt, stride = 1e-3, 20
     x0 = np.repeat([[-1.0], [1.0]], 40, axis=0)
-    X = simulate_langevin("double_well", 2500, n_walkers=80, dt=dt, stride=stride, x0=x0, random_state=0)
+    X = simulate_langevin(
+        "double_well", 2500, n_walkers=80, dt=dt, stride=stride, x0=x0, random_state=0
+    )
     edges = np.linspace(-2.0, 2.0, 41)
     dtrajs = [np.clip(np.digitize(x[:, 0], edges) - 1, 0, 39) for x in X]
     lag = 25  # 25 frames = 0.5 time units, well past the fast relaxation (t_2 ~ 0.1)
@@ -274,9 +288,13 @@ def test_side_by_side_with_deeptime():
     d = sample_markov_chain(P4, 30_000, random_state=8)
     ours = MarkovStateModel(lagtime=2).fit(d)
     counts = dt.markov.TransitionCountEstimator(2, "sliding").fit(d).fetch_model()
-    theirs = dt.markov.msm.MaximumLikelihoodMSM(reversible=True, maxerr=1e-14).fit(counts).fetch_model()
+    theirs = (
+        dt.markov.msm.MaximumLikelihoodMSM(reversible=True, maxerr=1e-14).fit(counts).fetch_model()
+    )
     np.testing.assert_allclose(ours.transition_matrix_, theirs.transition_matrix, atol=1e-9)
     np.testing.assert_allclose(ours.timescales(3), theirs.timescales(3), rtol=1e-7)
     assert ours.mfpt([0], [3]) == pytest.approx(theirs.mfpt([0], [3]), rel=1e-7)
-    np.testing.assert_allclose(ours.committor([0], [3]), theirs.committor_forward([0], [3]), atol=1e-8)
+    np.testing.assert_allclose(
+        ours.committor([0], [3]), theirs.committor_forward([0], [3]), atol=1e-8
+    )
     np.testing.assert_allclose(ours.pcca(2).memberships, theirs.pcca(2).memberships, atol=1e-4)

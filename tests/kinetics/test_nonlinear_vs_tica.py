@@ -69,13 +69,20 @@ def compare(model, P, n_frames, dim, estimators, seed):
     exact = exact_timescale(P)
     out = {}
     tica = TICA(lagtime=1, dim=dim).fit(X).transform(X)
-    out["TICA"] = (mean_cc(tica, states, min(dim, k)), abs(msm_timescale(tica, 2 * n_states, seed) - exact))
+    out["TICA"] = (
+        mean_cc(tica, states, min(dim, k)),
+        abs(msm_timescale(tica, 2 * n_states, seed) - exact),
+    )
     for label, est in estimators.items():
         Y = est.fit(X).transform(X)
         kk = min(Y.shape[1], k)
         # the best any linear projection of the features to kk dimensions can reach
         linear_best = mean_cc(X, states, kk)
-        out[label] = (mean_cc(Y, states, kk), abs(msm_timescale(Y, 2 * n_states, seed) - exact), linear_best)
+        out[label] = (
+            mean_cc(Y, states, kk),
+            abs(msm_timescale(Y, 2 * n_states, seed) - exact),
+            linear_best,
+        )
     return out
 
 
@@ -88,7 +95,9 @@ def test_nonlinear_beats_tica_on_the_sqrt_toy(seed):
     # TICA's. Smallest margins: cc +0.19, error ratio 0.24 (asserted: +0.1 and < 0.6).
     est = {
         "TAE": TimeLaggedAutoencoder(lagtime=1, dim=1, max_epochs=20, lr=1e-2, random_state=seed),
-        "VAMPnet": VAMPNet(lagtime=1, dim=2, max_epochs=20, batch_size=256, lr=5e-3, random_state=seed),
+        "VAMPnet": VAMPNet(
+            lagtime=1, dim=2, max_epochs=20, batch_size=256, lr=5e-3, random_state=seed
+        ),
     }
     res = compare(sqrt_model, SQRT_TRANSITION_MATRIX, 3000, 1, est, seed)
     cc_tica, err_tica = res["TICA"]
@@ -110,7 +119,9 @@ def test_nonlinear_beats_tica_on_the_swissroll_toy(seed):
     # 2 directions, 0.50-0.52 for 3. Smallest margins: cc +0.21, error ratio 0.36.
     est = {
         "TAE": TimeLaggedAutoencoder(lagtime=1, dim=2, max_epochs=20, lr=1e-2, random_state=seed),
-        "VAMPnet": VAMPNet(lagtime=1, dim=6, max_epochs=40, batch_size=512, lr=1e-2, random_state=seed),
+        "VAMPnet": VAMPNet(
+            lagtime=1, dim=6, max_epochs=40, batch_size=512, lr=1e-2, random_state=seed
+        ),
     }
     res = compare(swissroll_model, SWISSROLL_TRANSITION_MATRIX, 5000, 2, est, seed)
     cc_tica, err_tica = res["TICA"]
@@ -134,5 +145,10 @@ def test_demo_shows_nonlinear_beating_tica(seed):
         exact = res["exact_timescale"]
         tica = res["TICA"]
         for label in ("TAE", "VAMPnet"):
-            assert res[label]["canonical_correlation"] > tica["canonical_correlation"] + 0.1, (label, res)
-            assert abs(res[label]["msm_timescale"] - exact) < 0.6 * abs(tica["msm_timescale"] - exact), (label, res)
+            assert res[label]["canonical_correlation"] > tica["canonical_correlation"] + 0.1, (
+                label,
+                res,
+            )
+            assert abs(res[label]["msm_timescale"] - exact) < 0.6 * abs(
+                tica["msm_timescale"] - exact
+            ), (label, res)

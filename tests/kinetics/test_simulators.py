@@ -46,7 +46,11 @@ def test_sample_many_chains_and_seeding():
 
 @pytest.mark.parametrize(
     "P, match",
-    [([[0.5, 0.6], [0.5, 0.5]], "row-stochastic"), ([[1.2, -0.2], [0.5, 0.5]], "negative"), ([[1.0, 0.0]], "square")],
+    [
+        ([[0.5, 0.6], [0.5, 0.5]], "row-stochastic"),
+        ([[1.2, -0.2], [0.5, 0.5]], "negative"),
+        ([[1.0, 0.0]], "square"),
+    ],
 )
 def test_bad_transition_matrix(P, match):
     with pytest.raises(ValueError, match=match):
@@ -80,7 +84,9 @@ def test_hidden_state_toys():
     assert X2.shape == (3000, 3) and set(np.unique(s2)) == {0, 1, 2, 3}
     T, _ = _empirical(s2, 4)
     assert np.abs(T - SWISSROLL_TRANSITION_MATRIX).max() < 0.05
-    np.testing.assert_array_equal(sqrt_model(50, random_state=4)[1], sqrt_model(50, random_state=4)[1])
+    np.testing.assert_array_equal(
+        sqrt_model(50, random_state=4)[1], sqrt_model(50, random_state=4)[1]
+    )
 
 
 @pytest.mark.parametrize("name", sorted(POTENTIALS))
@@ -91,7 +97,8 @@ def test_potential_gradients_match_finite_differences(name):
     x = lo + (hi - lo) * rng.uniform(0.2, 0.8, size=(20, pot.dim))
     h = 1e-6
     fd = np.stack(
-        [(pot.energy(x + h * e) - pot.energy(x - h * e)) / (2 * h) for e in np.eye(pot.dim)], axis=-1
+        [(pot.energy(x + h * e) - pot.energy(x - h * e)) / (2 * h) for e in np.eye(pot.dim)],
+        axis=-1,
     )
     np.testing.assert_allclose(pot.gradient(x), fd, rtol=1e-5, atol=1e-5)
 
@@ -130,7 +137,9 @@ def test_reference_converges_and_matches_dense_transfer_operator():
     np.testing.assert_allclose(Tt.sum(axis=1), 1.0, atol=1e-10)
     w = np.sort(np.abs(np.linalg.eigvals(Tt)))[::-1][:4]
     np.testing.assert_allclose(w, small.eigenvalues(0.5)[:4], rtol=1e-8)
-    np.testing.assert_allclose(small.stationary_distribution @ Tt, small.stationary_distribution, atol=1e-12)
+    np.testing.assert_allclose(
+        small.stationary_distribution @ Tt, small.stationary_distribution, atol=1e-12
+    )
     # the same operator from the matrix exponential of the generator
     np.testing.assert_allclose(Tt, scipy.linalg.expm(0.5 * small.generator.toarray()), atol=1e-10)
 

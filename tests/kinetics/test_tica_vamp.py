@@ -17,7 +17,9 @@ def ar1(n, seed, eigs=EIGS, burn=500):
     rng = np.random.default_rng(seed)
     Q, _ = np.linalg.qr(rng.normal(size=(len(eigs), len(eigs))))
     eta = rng.normal(size=(n + burn, len(eigs)))
-    z = np.column_stack([scipy.signal.lfilter([1.0], [1.0, -a], eta[:, i]) for i, a in enumerate(eigs)])
+    z = np.column_stack(
+        [scipy.signal.lfilter([1.0], [1.0, -a], eta[:, i]) for i, a in enumerate(eigs)]
+    )
     return z[burn:] @ Q.T, Q
 
 
@@ -58,12 +60,19 @@ def test_overlapping_block_products_equal_the_pairwise_path(chunksize, lagtime):
     rng = np.random.default_rng(3)
     X = np.cumsum(rng.normal(size=(400, 3)), axis=0) + 50.0
     trajs = [X[:250], X[250:]]
-    kw = dict(lagtime=lagtime, compute_c0t=lagtime is not None, compute_ctt=lagtime is not None, chunksize=chunksize)
+    kw = dict(
+        lagtime=lagtime,
+        compute_c0t=lagtime is not None,
+        compute_ctt=lagtime is not None,
+        chunksize=chunksize,
+    )
     a = Covariance(**kw).fit(trajs)
     b = Covariance(**kw).fit(trajs, weights=[np.ones(250), np.ones(150)])
     for name in ("mean_0_", "mean_t_", "cov_00_", "cov_0t_", "cov_tt_"):
         if getattr(b, name) is not None:
-            np.testing.assert_allclose(getattr(a, name), getattr(b, name), rtol=1e-11, atol=1e-11, err_msg=name)
+            np.testing.assert_allclose(
+                getattr(a, name), getattr(b, name), rtol=1e-11, atol=1e-11, err_msg=name
+            )
 
 
 def test_covariance_reversible_bessel_weights_and_float32():
@@ -88,7 +97,9 @@ def test_covariance_reversible_bessel_weights_and_float32():
     # float32 data are multiplied block by block in float64: as accurate as converting it all
     np.testing.assert_allclose(f32.cov_0t_, f64.cov_0t_, rtol=1e-12, atol=1e-14)
     t32 = TICA(lagtime=2).fit(X32)
-    np.testing.assert_allclose(t32.eigenvalues_, TICA(lagtime=2).fit(X32.astype(np.float64)).eigenvalues_, rtol=1e-10)
+    np.testing.assert_allclose(
+        t32.eigenvalues_, TICA(lagtime=2).fit(X32.astype(np.float64)).eigenvalues_, rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize("tau", [1, 3])
@@ -223,13 +234,23 @@ def test_side_by_side_with_deeptime():
 
 @pytest.mark.parametrize(
     "device",
-    ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs CUDA"))],
+    [
+        "cpu",
+        pytest.param(
+            "cuda",
+            marks=pytest.mark.skipif(
+                not __import__("torch").cuda.is_available(), reason="needs CUDA"
+            ),
+        ),
+    ],
 )
 def test_torch_path_equals_numpy(device):
     X, _ = ar1(5000, seed=4)
     w = np.random.default_rng(0).uniform(0.5, 2.0, size=5000)
     for reversible in (False, True):
-        kw = dict(lagtime=3, compute_c0t=True, compute_ctt=True, reversible=reversible, chunksize=999)
+        kw = dict(
+            lagtime=3, compute_c0t=True, compute_ctt=True, reversible=reversible, chunksize=999
+        )
         a = Covariance(**kw).fit(X, weights=w)
         b = Covariance(**kw, device=device).fit(X, weights=w)
         np.testing.assert_allclose(b.cov_0t_, a.cov_0t_, rtol=1e-10, atol=1e-12)

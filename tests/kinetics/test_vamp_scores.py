@@ -31,7 +31,9 @@ def mixed_ar1(n, seed, A=A_NONNORMAL, burn=300):
     x = np.zeros((n + burn, d))
     for t in range(1, n + burn):
         x[t] = A @ x[t - 1] + eta[t]
-    M = np.random.default_rng(1234).normal(size=(d, d)) + 3 * np.eye(d)  # same mixing for every seed
+    M = np.random.default_rng(1234).normal(size=(d, d)) + 3 * np.eye(
+        d
+    )  # same mixing for every seed
     return x[burn:] @ M.T
 
 
@@ -101,12 +103,18 @@ def test_held_out_scores_match_deeptime_and_the_definitions(dim):
     assert scores["VAMPE"] < scores["VAMP2"] - 1e-4
     optimum = VAMP(lagtime=lag, dim=dim).fit(test)
     if dim is None:  # all singular functions: the same spans as the optimum's, the same VAMP-1/2
-        assert scores["VAMP1"] == pytest.approx(optimum.score(test, score_method="VAMP1"), rel=1e-10)
+        assert scores["VAMP1"] == pytest.approx(
+            optimum.score(test, score_method="VAMP1"), rel=1e-10
+        )
         assert scores["VAMP2"] == pytest.approx(optimum.score(test), rel=1e-10)
     else:
         assert scores["VAMP1"] < optimum.score(test, score_method="VAMP1")
         assert scores["VAMP2"] < optimum.score(test)
-    assert scores["VAMPE"] < optimum.score(test, score_method="VAMPE") == pytest.approx(optimum.score(test), rel=1e-10)
+    assert (
+        scores["VAMPE"]
+        < optimum.score(test, score_method="VAMPE")
+        == pytest.approx(optimum.score(test), rel=1e-10)
+    )
     # the "VAMP-2"/"vampe" spellings are accepted
     assert ours.score(test, score_method="vamp-e") == scores["VAMPE"]
 
@@ -121,7 +129,9 @@ def test_held_out_vampe_penalises_a_wrong_model_more_than_vamp2():
     bad.singular_values_ = 0.5 * bad.singular_values_
     assert bad.score(test) == pytest.approx(good.score(test), rel=1e-12)
     assert bad.score(test, score_method="VAMPE") < good.score(test, score_method="VAMPE") - 0.05
-    assert bad.score(test, score_method="VAMPE") == pytest.approx(_textbook_scores(bad, [test])["VAMPE"], rel=1e-8)
+    assert bad.score(test, score_method="VAMPE") == pytest.approx(
+        _textbook_scores(bad, [test])["VAMPE"], rel=1e-8
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -141,9 +151,13 @@ def _assert_same_decomposition(a, b, X):
     np.testing.assert_allclose(a.mean_, b.mean_, rtol=1e-12, atol=1e-13)
     np.testing.assert_allclose(a.mean_t_, b.mean_t_, rtol=1e-12, atol=1e-13)
     for method in ("VAMP1", "VAMP2", "VAMPE"):
-        assert a.score(X, score_method=method) == pytest.approx(b.score(X, score_method=method), rel=1e-10)
+        assert a.score(X, score_method=method) == pytest.approx(
+            b.score(X, score_method=method), rel=1e-10
+        )
     ya, yb = a.transform(X), b.transform(X)
-    np.testing.assert_allclose(ya, yb * np.sign(np.sum(ya * yb, axis=0)), rtol=1e-9, atol=1e-10 * np.abs(yb).max())
+    np.testing.assert_allclose(
+        ya, yb * np.sign(np.sum(ya * yb, axis=0)), rtol=1e-9, atol=1e-10 * np.abs(yb).max()
+    )
 
 
 @pytest.mark.parametrize("dim", [2, None])
@@ -158,7 +172,9 @@ def test_vamp_partial_fit_streaming_equals_batch(dim):
     _assert_same_decomposition(chunked, batch, X)
 
     lists = VAMP(lagtime=3, dim=dim)
-    lists.partial_fit(parts[:2]).partial_fit(parts[2:3]).partial_fit(parts[3:])  # lists of trajectories
+    lists.partial_fit(parts[:2]).partial_fit(parts[2:3]).partial_fit(
+        parts[3:]
+    )  # lists of trajectories
     _assert_same_decomposition(lists, batch, X)
 
     small_blocks = VAMP(lagtime=3, dim=dim, chunksize=97)
@@ -248,7 +264,9 @@ def exact_and_tolerance(k, method, n_splits=5):
 def test_cross_validated_score_recovers_the_exact_vamp_score(estimator, k):
     X = slow_plus_noise(N_FRAMES, seed=10 + k)
     for method in ("VAMP2", "VAMP1", "VAMPE"):
-        cv = vamp_cross_validate(estimator(lagtime=LAG, dim=k), X, n_splits=5, score_method=method, random_state=0)
+        cv = vamp_cross_validate(
+            estimator(lagtime=LAG, dim=k), X, n_splits=5, score_method=method, random_state=0
+        )
         exact, expected, tol = exact_and_tolerance(k, method)
         assert cv.shape == (5,)
         assert cv.mean() == pytest.approx(expected, abs=tol), (method, cv, exact, tol)

@@ -80,7 +80,10 @@ def test_multiclass_rule_and_labels_kept():
 
 def test_sklearn_tools():
     X, y, _ = _separable(seed=5)
-    assert cross_val_score(make_pipeline(StandardScaler(), clone(Perceptron())), X, y, cv=3).mean() > 0.9
+    assert (
+        cross_val_score(make_pipeline(StandardScaler(), clone(Perceptron())), X, y, cv=3).mean()
+        > 0.9
+    )
     search = GridSearchCV(Perceptron(), {"lr": [0.5, 1.0]}, cv=3).fit(X, y)
     assert search.best_score_ > 0.9
 

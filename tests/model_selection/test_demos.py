@@ -48,6 +48,8 @@ def test_full_decision_boundary_demo_returns_the_animation():
     from scidl.demos import run_demo
 
     _demo("decision-boundary")
-    out = run_demo("decision-boundary", quick=False, random_state=0)  # through the registry's checks
+    out = run_demo(
+        "decision-boundary", quick=False, random_state=0
+    )  # through the registry's checks
     gif = out.figures["boundary_animation"]
     assert isinstance(gif, bytes) and gif[:4] == b"GIF8" and out.metrics["animated"] is True

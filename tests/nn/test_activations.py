@@ -8,8 +8,23 @@ from scidl.nn._activations import ACTIVATIONS, DERIVATIVES, derivative, gain_fac
 from scidl.nn._modules import MLP
 from scidl.nn.activations import activation_function
 
-REQUIRED = ["identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu",
-            "selu", "gelu", "softplus", "softsign", "silu", "swish", "gaussian"]
+REQUIRED = [
+    "identity",
+    "binary_step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+    "swish",
+    "gaussian",
+]
 
 
 def test_every_course_activation_is_there_with_a_derivative():
@@ -29,7 +44,9 @@ def test_derivative_equals_autograd(name):
     torch.testing.assert_close(derivative(name, x.detach()), grad, atol=1e-12, rtol=1e-10)
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "gelu", "softplus", "silu", "gaussian", "elu", "selu", "softsign"])
+@pytest.mark.parametrize(
+    "name", ["sigmoid", "tanh", "gelu", "softplus", "silu", "gaussian", "elu", "selu", "softsign"]
+)
 def test_derivative_equals_finite_differences(name):
     x = np.linspace(-3, 3, 61) + 1e-3
     f = activation_function(name).double()

@@ -48,7 +48,9 @@ def bars():
 
 def test_learns_bars(bars):
     X, y = bars
-    clf = ConvNetClassifier((4,), hidden_sizes=(), max_epochs=30, lr=0.01, max_shift=1, random_state=0).fit(X, y)
+    clf = ConvNetClassifier(
+        (4,), hidden_sizes=(), max_epochs=30, lr=0.01, max_shift=1, random_state=0
+    ).fit(X, y)
     assert clf.score(X, y) == 1.0
     assert clf.image_shape_ == (1, 8, 8)
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
@@ -96,7 +98,9 @@ def test_module_is_a_plain_torch_module(bars):
     assert isinstance(module, ConvNet) and not module.training
     with torch.no_grad():
         logits = module(torch.as_tensor(X[:5]).unsqueeze(1))
-    np.testing.assert_allclose(torch.softmax(logits.double(), 1).numpy(), clf.predict_proba(X[:5]), atol=1e-6)
+    np.testing.assert_allclose(
+        torch.softmax(logits.double(), 1).numpy(), clf.predict_proba(X[:5]), atol=1e-6
+    )
     assert "in_shape=(1, 8, 8)" in repr(module)
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in module.modules())
     assert any(isinstance(m, torch.nn.AvgPool2d) for m in module.modules())
@@ -122,7 +126,9 @@ def test_random_affine_shifts_whole_pixels_and_rotates():
     bar = torch.zeros(1, 1, 9, 9)
     bar[0, 0, 4, :] = 1.0
     rotated = random_affine(bar.expand(32, -1, -1, -1), max_rotation=90, generator=g)
-    assert not torch.allclose(rotated[:, :, :, 4].sum(dim=(1, 2)), torch.ones(32))  # some bars turned
+    assert not torch.allclose(
+        rotated[:, :, :, 4].sum(dim=(1, 2)), torch.ones(32)
+    )  # some bars turned
 
 
 def test_augmented_step_only_changes_training_batches():
@@ -137,7 +143,9 @@ def test_regressor_learns_mean_intensity():
     rng = np.random.default_rng(0)
     X = rng.random((128, 6, 6)).astype(np.float32)
     y = X.mean(axis=(1, 2)) * 10
-    reg = ConvNetRegressor((4,), hidden_sizes=(16,), pooling="avg", max_epochs=40, lr=0.01, random_state=0).fit(X, y)
+    reg = ConvNetRegressor(
+        (4,), hidden_sizes=(16,), pooling="avg", max_epochs=40, lr=0.01, random_state=0
+    ).fit(X, y)
     assert reg.score(X, y) > 0.8
     Y = np.stack([y, -y], axis=1)
     assert ConvNetRegressor(**SMALL).fit(X, Y).predict(X).shape == (128, 2)
@@ -197,8 +205,19 @@ def test_save_and_load(bars, tmp_path):
     [
         # float64: in float32 the outputs for a subset and for the whole batch differ by ~1e-7
         # relative (different conv/matmul blocking), the checks' own tolerance.
-        ConvNetClassifier((4,), hidden_sizes=(16,), max_shift=0, dropout=0.0, max_epochs=40, lr=0.01, random_state=0, dtype="float64"),
-        ConvNetRegressor((4,), hidden_sizes=(16,), max_epochs=60, lr=0.01, random_state=0, dtype="float64"),
+        ConvNetClassifier(
+            (4,),
+            hidden_sizes=(16,),
+            max_shift=0,
+            dropout=0.0,
+            max_epochs=40,
+            lr=0.01,
+            random_state=0,
+            dtype="float64",
+        ),
+        ConvNetRegressor(
+            (4,), hidden_sizes=(16,), max_epochs=60, lr=0.01, random_state=0, dtype="float64"
+        ),
     ]
 )
 def test_sklearn_compatible(estimator, check):
@@ -211,7 +230,9 @@ def test_default_convnet_reaches_97_5_percent_on_the_mnist_sample():
     from scidl.data import load_mnist, train_test_split_stratified
 
     X, y = load_mnist(normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=1000, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=1000, random_state=0
+    )
     clf = ConvNetClassifier(random_state=0).fit(X_train, y_train)
     accuracy = clf.score(X_test, y_test)
     print(f"ConvNetClassifier: {accuracy:.3f} after {clf.n_epochs_} epochs")

@@ -27,7 +27,6 @@ def _one_thread():
     torch.set_num_threads(n)
 
 
-
 def test_error_falls_as_width_grows():
     rows = width_study(widths=(1, 3, 12), steps=150, restarts=1)
     errors = [r["test_mse"] for r in rows]
@@ -66,12 +65,16 @@ def test_tent_map_is_the_formula():
 def test_shallow_network_pieces_bounded_by_units_plus_one():
     torch.manual_seed(0)
     for m in (3, 7, 15):
-        net = torch.nn.Sequential(torch.nn.Linear(1, m), torch.nn.ReLU(), torch.nn.Linear(m, 1)).double()
+        net = torch.nn.Sequential(
+            torch.nn.Linear(1, m), torch.nn.ReLU(), torch.nn.Linear(m, 1)
+        ).double()
         with torch.no_grad():
             net[0].weight.fill_(1.0)
-            net[0].bias.copy_(-torch.linspace(0.05, 0.95, m, dtype=torch.float64))  # all kinks inside [0, 1]
+            net[0].bias.copy_(
+                -torch.linspace(0.05, 0.95, m, dtype=torch.float64)
+            )  # all kinks inside [0, 1]
         assert count_linear_pieces(net) == m + 1
-        assert m + 1 < 2 ** 4 or m >= shallow_units_lower_bound(4)
+        assert m + 1 < 2**4 or m >= shallow_units_lower_bound(4)
     assert shallow_units_lower_bound(3) == 7
 
 

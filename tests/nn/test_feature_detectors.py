@@ -25,7 +25,6 @@ def _one_thread():
     torch.set_num_threads(n)
 
 
-
 @pytest.fixture
 def net():
     torch.manual_seed(0)
@@ -68,7 +67,13 @@ def test_activation_maximization_deeper_layer_increases_activation(net):
     rng = np.random.default_rng(1)
     random = rng.normal(size=(200, 16))
     random = 3.0 * random / np.linalg.norm(random, axis=1, keepdims=True)
-    z = lambda inp: (torch.relu(net.linear_layers[0](torch.tensor(inp))) @ net.linear_layers[1].weight.T + net.linear_layers[1].bias)[:, 1]  # noqa: E731
+
+    def z(inp):
+        return (
+            torch.relu(net.linear_layers[0](torch.tensor(inp))) @ net.linear_layers[1].weight.T
+            + net.linear_layers[1].bias
+        )[:, 1]  # noqa: E731
+
     with torch.no_grad():
         assert z(x).item() >= z(random).max().item()
 

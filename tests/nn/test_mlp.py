@@ -65,8 +65,16 @@ def test_same_random_state_is_bit_identical_and_leaves_global_rng(xor):
 def test_inputs_lists_tensors_pandas_float32_give_same_fit(xor):
     X, y = xor
     ref = MLPClassifier(**FAST).fit(X, y).predict_proba(X)
-    for Xa, ya in [(X.tolist(), y.tolist()), (torch.tensor(X), torch.tensor(y)), (pd.DataFrame(X, columns=["a", "b"]), pd.Series(y))]:
-        got = MLPClassifier(**FAST).fit(Xa, ya).predict_proba(X if not isinstance(Xa, pd.DataFrame) else Xa)
+    for Xa, ya in [
+        (X.tolist(), y.tolist()),
+        (torch.tensor(X), torch.tensor(y)),
+        (pd.DataFrame(X, columns=["a", "b"]), pd.Series(y)),
+    ]:
+        got = (
+            MLPClassifier(**FAST)
+            .fit(Xa, ya)
+            .predict_proba(X if not isinstance(Xa, pd.DataFrame) else Xa)
+        )
         np.testing.assert_array_equal(got, ref)
     f32 = MLPClassifier(**FAST).fit(X.astype(np.float32), y).predict_proba(X.astype(np.float32))
     np.testing.assert_allclose(f32, ref, atol=1e-6)
@@ -103,7 +111,11 @@ def test_classifier_bad_data(X, y, exc, match):
 @pytest.mark.parametrize(
     "params, exc, match",
     [
-        ({"optimizer": "adma"}, ValueError, "'optimizer' parameter of MLPClassifier must be one of"),
+        (
+            {"optimizer": "adma"},
+            ValueError,
+            "'optimizer' parameter of MLPClassifier must be one of",
+        ),
         ({"activation": "rleu"}, ValueError, "'activation' parameter"),
         ({"lr": -1.0}, ValueError, "'lr' parameter"),
         ({"lr": "big"}, TypeError, "'lr' parameter"),
@@ -126,7 +138,9 @@ def test_unfitted_and_wrong_feature_count(xor):
     with pytest.raises(NotFittedError):
         MLPClassifier().predict(X)
     clf = MLPClassifier(**FAST).fit(X, y)
-    with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is expecting 2 features"):
+    with pytest.raises(
+        ValueError, match="X has 3 features, but MLPClassifier is expecting 2 features"
+    ):
         clf.predict(np.zeros((2, 3)))
 
 
@@ -139,7 +153,12 @@ class _InterruptAt(Callback):
 def test_interrupt_leaves_a_usable_model_with_best_weights(xor):
     X, y = xor
     with pytest.warns(RuntimeWarning, match="interrupted"):
-        clf = MLPClassifier(**{**FAST, "max_epochs": 50}, validation_fraction=0.2, patience=10, callbacks=[_InterruptAt()]).fit(X, y)
+        clf = MLPClassifier(
+            **{**FAST, "max_epochs": 50},
+            validation_fraction=0.2,
+            patience=10,
+            callbacks=[_InterruptAt()],
+        ).fit(X, y)
     assert clf.history_.status == "interrupted" and clf.n_epochs_ == 4
     best = int(np.argmin(clf.history_["valid_loss"]))
     assert clf.predict(X).shape == (400,)
@@ -171,7 +190,9 @@ def test_module_is_a_plain_torch_mlp(xor):
     clf = MLPClassifier(**FAST).fit(X, y)
     assert isinstance(clf.module_, MLP) and not clf.module_.training
     logits = clf.module_(torch.as_tensor(X[:5], dtype=torch.float32))
-    np.testing.assert_allclose(torch.softmax(logits.double(), 1).detach().numpy(), clf.predict_proba(X[:5]))
+    np.testing.assert_allclose(
+        torch.softmax(logits.double(), 1).detach().numpy(), clf.predict_proba(X[:5])
+    )
     assert "hidden_sizes=(16,)" in repr(clf.module_)
 
 
@@ -190,7 +211,9 @@ def test_mnist_sample_default_mlp_at_least_as_accurate_as_sklearn():
     from scidl.data import load_mnist, train_test_split_stratified
 
     X, y = load_mnist(flatten=True, normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=1000, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=1000, random_state=0
+    )
     ours = MLPClassifier(random_state=0).fit(X_train, y_train).score(X_test, y_test)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sklearn's ConvergenceWarning

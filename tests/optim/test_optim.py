@@ -17,6 +17,7 @@ from scidl.optim import (
 
 POINTS = np.array([[0.3, -0.7], [-1.1, 0.4], [1.7, 1.2]])
 
+
 @pytest.fixture(autouse=True)
 def _one_thread():
     """A shared machine: multi-threaded BLAS/torch on tiny problems spins and slows them 10-100x."""
@@ -27,7 +28,6 @@ def _one_thread():
     with threadpool_limits(1):
         yield
     torch.set_num_threads(n)
-
 
 
 @pytest.mark.parametrize("name", sorted(TEST_FUNCTIONS))
@@ -91,7 +91,9 @@ def test_any_torch_optimizer_and_factory():
 
 
 def test_compare_table_and_early_stop():
-    table = compare_optimizers(["gd", "newton", "lbfgs"], ["quadratic", "saddle"], tol=1e-4, max_steps=500)
+    table = compare_optimizers(
+        ["gd", "newton", "lbfgs"], ["quadratic", "saddle"], tol=1e-4, max_steps=500
+    )
     assert table["newton"]["quadratic"] == 1
     assert table["newton"]["saddle"] is None
     assert table["lbfgs"]["quadratic"] is not None
@@ -107,4 +109,3 @@ def test_errors():
         trace("gd", "nope")
     with pytest.raises(TypeError):
         trace(3, "quadratic")
-

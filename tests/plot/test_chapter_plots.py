@@ -34,14 +34,25 @@ def _one_thread():
 
 
 def test_plot_trajectories():
-    fig = plot_trajectories("saddle", {"gd": trace("gd", "saddle", steps=30), "adam": trace("adam", "saddle", steps=30)})
+    fig = plot_trajectories(
+        "saddle", {"gd": trace("gd", "saddle", steps=30), "adam": trace("adam", "saddle", steps=30)}
+    )
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any(label.startswith("gd") for label in labels) and "saddle" in labels
 
 
 def test_plot_trajectories_on_given_axes():
     fig, axes = subplots(1, 2)
-    assert plot_trajectories("quadratic", {"gd": trace("gd", "quadratic", steps=5)}, ax=axes[1], resolution=20, title="q") is fig
+    assert (
+        plot_trajectories(
+            "quadratic",
+            {"gd": trace("gd", "quadratic", steps=5)},
+            ax=axes[1],
+            resolution=20,
+            title="q",
+        )
+        is fig
+    )
     assert axes[1].get_title() == "q"
 
 
@@ -50,8 +61,22 @@ def test_feature_detector_plots():
     net = MLP(16, 3, (5, 4), dropout=0.3).double()
     X = np.random.default_rng(0).normal(size=(20, 16))
     assert len([a for a in plot_first_layer_weights(net, shape=(4, 4)).axes if a.images]) == 5
-    assert len([a for a in plot_top_activating(net, X, [0, 1], n_top=3, shape=(4, 4)).axes if a.images]) == 6
-    assert len([a for a in plot_activation_maximization(net, [0, 1], shape=(4, 4), steps=5).axes if a.images]) == 2
+    assert (
+        len(
+            [a for a in plot_top_activating(net, X, [0, 1], n_top=3, shape=(4, 4)).axes if a.images]
+        )
+        == 6
+    )
+    assert (
+        len(
+            [
+                a
+                for a in plot_activation_maximization(net, [0, 1], shape=(4, 4), steps=5).axes
+                if a.images
+            ]
+        )
+        == 2
+    )
 
 
 def test_plot_k_distance_returns_figure():

@@ -31,7 +31,9 @@ def fitted():
 
 def test_filter_effects_figure():
     rng = np.random.default_rng(0)
-    fig = plot_filter_effects({k: KERNELS[k] for k in ("box", "sobel_x")}, [rng.random((10, 10)), rng.random((20, 30))])
+    fig = plot_filter_effects(
+        {k: KERNELS[k] for k in ("box", "sobel_x")}, [rng.random((10, 10)), rng.random((20, 30))]
+    )
     assert isinstance(fig, Figure) and len(fig.axes) == 3 * 3
     assert fig.axes[1].get_title() == "box"
     with pytest.raises(ValueError, match="images"):

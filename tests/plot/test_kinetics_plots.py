@@ -39,8 +39,12 @@ def test_plots_return_figures():
         plot_tica_projection(rng.normal(size=(500, 2))),
         plot_tica_projection(rng.normal(size=(500, 1))),
         plot_tica_projection(rng.normal(size=(500, 2)), color=rng.integers(0, 3, 500)),
-        plot_metastable_sets(get_potential("triple_well_2d"), rng.normal(size=(10, 2)), rng.integers(0, 3, 10)),
-        plot_metastable_sets(get_potential("double_well"), rng.normal(size=(10, 1)), rng.integers(0, 2, 10)),
+        plot_metastable_sets(
+            get_potential("triple_well_2d"), rng.normal(size=(10, 2)), rng.integers(0, 3, 10)
+        ),
+        plot_metastable_sets(
+            get_potential("double_well"), rng.normal(size=(10, 1)), rng.integers(0, 2, 10)
+        ),
     ]
     assert all(isinstance(f, Figure) for f in figs)
 
@@ -52,7 +56,13 @@ def test_demo_quick():
     out = run_demo("kinetics", quick=True, random_state=0)
     json.dumps(out.metrics)
     assert out.text
-    assert set(out.figures) == {"tica_projection", "implied_timescales", "ck_test", "pcca_sets", "tica_vs_tae"}
+    assert set(out.figures) == {
+        "tica_projection",
+        "implied_timescales",
+        "ck_test",
+        "pcca_sets",
+        "tica_vs_tae",
+    }
     assert all(isinstance(f, Figure) for f in out.figures.values())
     m = out.metrics
     assert m["least_squares_vs_mle_max_diff"] < 1e-10

@@ -6,7 +6,14 @@ from scidl.plot import plot_history, subplots
 from scidl.training import History
 
 ROWS = [
-    {"epoch": e, "train_loss": 1.0 / e, "valid_loss": 1.2 / e, "valid_accuracy": 0.5 + 0.1 * e, "lr": 1e-3, "time": 0.1 * e}
+    {
+        "epoch": e,
+        "train_loss": 1.0 / e,
+        "valid_loss": 1.2 / e,
+        "valid_accuracy": 0.5 + 0.1 * e,
+        "lr": 1e-3,
+        "time": 0.1 * e,
+    }
     for e in range(1, 5)
 ]
 

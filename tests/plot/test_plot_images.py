@@ -70,7 +70,9 @@ def test_confusion_matrix_counts_and_text():
 
 def test_confusion_matrix_normalized_labels_and_ax():
     fig, axes = subplots(1, 2)
-    out = plot_confusion_matrix(["a", "b", "b"], ["a", "a", "b"], normalize="true", labels=["b", "a"], ax=axes[1])
+    out = plot_confusion_matrix(
+        ["a", "b", "b"], ["a", "a", "b"], normalize="true", labels=["b", "a"], ax=axes[1]
+    )
     assert out is fig
     matrix = axes[1].images[0].get_array()
     np.testing.assert_allclose(matrix, [[0.5, 0.5], [0.0, 1.0]])

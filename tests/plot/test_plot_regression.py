@@ -19,7 +19,9 @@ def scatters(ax):
 
 def test_data_fit_and_truth():
     model = LinearRegression().fit(X, y)
-    fig = plot_regression_1d(model, X, y, truth=lambda x: 2 * x, X_test=X_test, y_test=y_test, title="t")
+    fig = plot_regression_1d(
+        model, X, y, truth=lambda x: 2 * x, X_test=X_test, y_test=y_test, title="t"
+    )
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
     assert len(ax.lines) == 2  # truth and fit

@@ -7,7 +7,16 @@ from scidl.plot import PALETTE, STYLE, style, subplots
 
 
 def test_palette_is_okabe_ito_and_distinct():
-    okabe_ito = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+    okabe_ito = {
+        "#000000",
+        "#E69F00",
+        "#56B4E9",
+        "#009E73",
+        "#F0E442",
+        "#0072B2",
+        "#D55E00",
+        "#CC79A7",
+    }
     assert set(PALETTE) == okabe_ito
     rgb = np.array([to_rgb(c) for c in PALETTE])
     assert len(np.unique(rgb, axis=0)) == len(PALETTE)
@@ -18,7 +27,9 @@ def test_style_applies_and_restores_rcparams():
     with style():
         assert mpl.rcParams["axes.spines.top"] is False
         cycle = [d["color"] for d in mpl.rcParams["axes.prop_cycle"]]
-        assert cycle[: len(PALETTE)] == [c.lower() for c in PALETTE] or cycle[: len(PALETTE)] == list(PALETTE)
+        assert cycle[: len(PALETTE)] == [c.lower() for c in PALETTE] or cycle[
+            : len(PALETTE)
+        ] == list(PALETTE)
     assert mpl.rcParams["axes.spines.top"] == before
     assert "axes.prop_cycle" in STYLE
 

@@ -18,7 +18,9 @@ from scidl.plot._training_snapshots import (
 def trained():
     X, y = make_moons(80, noise=0.1, random_state=0)
     rec = boundary_recorder(X, every=1, on="batch", resolution=25)
-    clf = MLPClassifier((16,), max_epochs=4, batch_size=20, dropout=0.0, lr=0.02, random_state=0, callbacks=[rec]).fit(X, y)
+    clf = MLPClassifier(
+        (16,), max_epochs=4, batch_size=20, dropout=0.0, lr=0.02, random_state=0, callbacks=[rec]
+    ).fit(X, y)
     return X, y, rec, clf
 
 

@@ -6,7 +6,15 @@ import numpy as np
 
 from scidl.nn import MLPRegressor
 
-PARAMS = dict(hidden_sizes=(16,), batch_size=30, max_epochs=4, validation_fraction=0.0, patience=None, dtype="float64", random_state=3)
+PARAMS = dict(
+    hidden_sizes=(16,),
+    batch_size=30,
+    max_epochs=4,
+    validation_fraction=0.0,
+    patience=None,
+    dtype="float64",
+    random_state=3,
+)
 
 
 def data():

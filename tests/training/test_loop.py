@@ -32,7 +32,16 @@ def test_sgd_recovers_line():
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     x, y = _line_data()
-    hist = train(model, (x, y), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=0.5, batch_size=32, max_epochs=60, verbose=0)
+    hist = train(
+        model,
+        (x, y),
+        loss_fn=nn.functional.mse_loss,
+        optimizer="sgd",
+        lr=0.5,
+        batch_size=32,
+        max_epochs=60,
+        verbose=0,
+    )
     assert model.weight.item() == pytest.approx(2.0, abs=1e-4)
     assert model.bias.item() == pytest.approx(1.0, abs=1e-4)
     assert isinstance(hist, History) and len(hist) == 60 and hist.status == "completed"
@@ -42,7 +51,10 @@ def test_sgd_recovers_line():
 
 def test_every_epoch_sees_each_sample_once():
     x = torch.arange(10.0)[:, None]
-    seen = [b[0][:, 0] for b, _, _ in _in_memory_batches((x,), 3, torch.Generator().manual_seed(0), 0, 1)]
+    seen = [
+        b[0][:, 0]
+        for b, _, _ in _in_memory_batches((x,), 3, torch.Generator().manual_seed(0), 0, 1)
+    ]
     assert [len(s) for s in seen] == [3, 3, 3, 1]
     assert sorted(torch.cat(seen).tolist()) == list(range(10))
 
@@ -52,8 +64,26 @@ def test_every_optimizer_minimises_a_quadratic(name):
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     x, y = _line_data(64)
-    lr = {"sgd": 0.3, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5, "rmsprop": 0.02, "adam": 0.05, "adamw": 0.05, "lbfgs": 1.0}[name]
-    hist = train(model, (x, y), loss_fn=nn.functional.mse_loss, optimizer=name, lr=lr, batch_size=64, max_epochs=100, verbose=0)
+    lr = {
+        "sgd": 0.3,
+        "momentum": 0.1,
+        "nesterov": 0.1,
+        "adagrad": 0.5,
+        "rmsprop": 0.02,
+        "adam": 0.05,
+        "adamw": 0.05,
+        "lbfgs": 1.0,
+    }[name]
+    hist = train(
+        model,
+        (x, y),
+        loss_fn=nn.functional.mse_loss,
+        optimizer=name,
+        lr=lr,
+        batch_size=64,
+        max_epochs=100,
+        verbose=0,
+    )
     assert hist["train_loss"][-1] < 1e-2 * hist["train_loss"][0]
 
 
@@ -81,7 +111,16 @@ def test_schedules():
     with pytest.raises(ValueError, match="lr_schedule must be one of"):
         make_scheduler("linear", opt, max_epochs=3)
     model = nn.Linear(1, 1)
-    hist = train(model, _line_data(32), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=0.1, lr_schedule="step", max_epochs=9, verbose=0)
+    hist = train(
+        model,
+        _line_data(32),
+        loss_fn=nn.functional.mse_loss,
+        optimizer="sgd",
+        lr=0.1,
+        lr_schedule="step",
+        max_epochs=9,
+        verbose=0,
+    )
     np.testing.assert_allclose(hist["lr"], [0.1] * 3 + [0.01] * 3 + [0.001] * 3)
 
 
@@ -90,8 +129,16 @@ def test_same_seed_same_result_and_validation_metrics():
         torch.manual_seed(1)
         model = nn.Sequential(nn.Linear(1, 8), nn.Tanh(), nn.Linear(8, 1))
         x, y = _line_data(100)
-        h = train(model, (x, y), loss_fn=nn.functional.mse_loss, validation_data=(x[:20], y[:20]),
-                  metrics={"mae": lambda o, t: (o - t).abs().mean()}, max_epochs=5, random_state=7, verbose=0)
+        h = train(
+            model,
+            (x, y),
+            loss_fn=nn.functional.mse_loss,
+            validation_data=(x[:20], y[:20]),
+            metrics={"mae": lambda o, t: (o - t).abs().mean()},
+            max_epochs=5,
+            random_state=7,
+            verbose=0,
+        )
         return model, h
 
     (m1, h1), (m2, h2) = run(), run()
@@ -109,8 +156,17 @@ def test_early_stopping_restores_best_weights():
     x, y = _line_data(64)
     snapshots = Recorder(lambda s: {k: v.clone() for k, v in s.module.state_dict().items()})
     es = EarlyStopping("valid_loss", patience=3)
-    hist = train(model, (x, y), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=0.1, validation_data=(x, -y),
-                 max_epochs=50, callbacks=[snapshots, es], verbose=0)
+    hist = train(
+        model,
+        (x, y),
+        loss_fn=nn.functional.mse_loss,
+        optimizer="sgd",
+        lr=0.1,
+        validation_data=(x, -y),
+        max_epochs=50,
+        callbacks=[snapshots, es],
+        verbose=0,
+    )
     assert hist.status == "stopped_early"
     best = int(np.argmin(hist["valid_loss"]))
     assert len(hist) == best + 1 + 3
@@ -139,7 +195,17 @@ def test_divergence_guard_keeps_last_finite_weights():
     rec = Recorder(lambda s: {k: v.clone() for k, v in s.module.state_dict().items()}, on="batch")
     # 4 batches per epoch: the 7th loss evaluation is epoch 2, batch 3.
     with pytest.raises(DivergenceError, match="epoch 2, batch 3"):
-        train(model, (x, y), loss_fn=_NaNAt(7), optimizer="sgd", lr=0.1, batch_size=16, max_epochs=5, callbacks=[rec], verbose=0)
+        train(
+            model,
+            (x, y),
+            loss_fn=_NaNAt(7),
+            optimizer="sgd",
+            lr=0.1,
+            batch_size=16,
+            max_epochs=5,
+            callbacks=[rec],
+            verbose=0,
+        )
     last = rec.records[-1]
     assert last[:2] == (2, 2)  # the state after the last good step
     for k, v in model.state_dict().items():
@@ -152,7 +218,15 @@ def test_divergence_from_huge_learning_rate_names_the_cure():
     model = nn.Linear(1, 1)
     x, y = _line_data(64)
     with pytest.raises(DivergenceError, match="smaller learning rate") as info:
-        train(model, (x * 1e3, y * 1e3), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=10.0, max_epochs=200, verbose=0)
+        train(
+            model,
+            (x * 1e3, y * 1e3),
+            loss_fn=nn.functional.mse_loss,
+            optimizer="sgd",
+            lr=10.0,
+            max_epochs=200,
+            verbose=0,
+        )
     assert "epoch" in str(info.value)
     assert all(torch.isfinite(p).all() for p in model.parameters())
 
@@ -171,7 +245,14 @@ def test_keyboard_interrupt_keeps_model_and_history():
     model = nn.Linear(1, 1)
     x, y = _line_data(64)
     with pytest.warns(RuntimeWarning, match="interrupted in epoch 3"):
-        hist = train(model, (x, y), loss_fn=nn.functional.mse_loss, max_epochs=10, callbacks=[_InterruptAt(3)], verbose=0)
+        hist = train(
+            model,
+            (x, y),
+            loss_fn=nn.functional.mse_loss,
+            max_epochs=10,
+            callbacks=[_InterruptAt(3)],
+            verbose=0,
+        )
     assert hist.status == "interrupted" and len(hist) == 3
 
 
@@ -179,12 +260,21 @@ def test_checkpoint_round_trip(tmp_path):
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     path = tmp_path / "ckpt.pt"
-    hist = train(model, _line_data(32), loss_fn=nn.functional.mse_loss, max_epochs=4, callbacks=[Checkpoint(path, every=2)], verbose=0)
+    hist = train(
+        model,
+        _line_data(32),
+        loss_fn=nn.functional.mse_loss,
+        max_epochs=4,
+        callbacks=[Checkpoint(path, every=2)],
+        verbose=0,
+    )
     ckpt = load_checkpoint(path)
     assert ckpt["epoch"] == 4
     for k, v in model.state_dict().items():
         assert torch.equal(ckpt["module"][k], v)
-    assert History.from_dict(ckpt["history"])["train_loss"].tolist() == pytest.approx(hist["train_loss"].tolist())
+    assert History.from_dict(ckpt["history"])["train_loss"].tolist() == pytest.approx(
+        hist["train_loss"].tolist()
+    )
     with pytest.raises(ValueError, match="every"):
         Checkpoint(path, every=0)
 
@@ -218,7 +308,15 @@ class _TwoOptimizerStep(Step):
 
 def test_pluggable_step_with_two_optimizers():
     module = _TwoTargets()
-    hist = train(module, torch.zeros(8, 1), step=_TwoOptimizerStep(), optimizer="sgd", batch_size=8, max_epochs=200, verbose=0)
+    hist = train(
+        module,
+        torch.zeros(8, 1),
+        step=_TwoOptimizerStep(),
+        optimizer="sgd",
+        batch_size=8,
+        max_epochs=200,
+        verbose=0,
+    )
     assert module.a.item() == pytest.approx(3.0, abs=1e-6)
     assert module.b.item() == pytest.approx(-2.0, abs=1e-6)
     assert {"train_loss_a", "train_loss_b"} <= set(hist.columns)
@@ -230,8 +328,19 @@ def test_dataloader_path_matches_in_memory_task():
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     x, y = _line_data(128)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True)
-    hist = train(model, loader, loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=0.5, max_epochs=40, validation_data=loader, verbose=0)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x, y), batch_size=16, shuffle=True
+    )
+    hist = train(
+        model,
+        loader,
+        loss_fn=nn.functional.mse_loss,
+        optimizer="sgd",
+        lr=0.5,
+        max_epochs=40,
+        validation_data=loader,
+        verbose=0,
+    )
     assert model.weight.item() == pytest.approx(2.0, abs=1e-3)
     assert math.isfinite(hist["valid_loss"][-1])
 
@@ -255,10 +364,24 @@ def test_gradient_clipping_bounds_each_update():
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
     x, y = _line_data(32)
-    rec = Recorder(lambda s: torch.cat([p.detach().flatten() for p in s.module.parameters()]), on="batch")
-    train(model, (x * 100, y * 100), loss_fn=nn.functional.mse_loss, optimizer="sgd", lr=1.0, clip_grad_norm=1e-3,
-          batch_size=8, max_epochs=2, callbacks=[rec], verbose=0)
-    steps = [torch.linalg.norm(b[2] - a[2]).item() for a, b in zip(rec.records[:-1], rec.records[1:])]
+    rec = Recorder(
+        lambda s: torch.cat([p.detach().flatten() for p in s.module.parameters()]), on="batch"
+    )
+    train(
+        model,
+        (x * 100, y * 100),
+        loss_fn=nn.functional.mse_loss,
+        optimizer="sgd",
+        lr=1.0,
+        clip_grad_norm=1e-3,
+        batch_size=8,
+        max_epochs=2,
+        callbacks=[rec],
+        verbose=0,
+    )
+    steps = [
+        torch.linalg.norm(b[2] - a[2]).item() for a, b in zip(rec.records[:-1], rec.records[1:])
+    ]
     assert len(steps) == 8
     assert max(steps) <= 1e-3 * (1 + 1e-5)
     assert min(steps) > 0.9e-3  # the raw gradients are huge, so every step is clipped
@@ -270,7 +393,14 @@ def test_progress_bar_only_on_terminals_or_when_forced(capsys):
     x, y = _line_data(16)
     train(nn.Linear(1, 1), (x, y), loss_fn=nn.functional.mse_loss, max_epochs=3, verbose=1)
     assert capsys.readouterr().err == ""  # pytest's stderr is not a TTY
-    train(nn.Linear(1, 1), (x, y), loss_fn=nn.functional.mse_loss, max_epochs=3, callbacks=[ProgressBar(force=True)], verbose=0)
+    train(
+        nn.Linear(1, 1),
+        (x, y),
+        loss_fn=nn.functional.mse_loss,
+        max_epochs=3,
+        callbacks=[ProgressBar(force=True)],
+        verbose=0,
+    )
     err = capsys.readouterr().err
     assert "training:" in err and "/3" in err
 
@@ -301,7 +431,18 @@ def test_training_on_indexed_pairs_learns_the_lagged_map():
     pairs = lagged_pairs(frames, torch.arange(96), lagtime=5)  # x_{t+5} = x_t + 0.1
     torch.manual_seed(0)
     model = nn.Linear(1, 1)
-    hist = train(model, pairs, loss_fn=nn.functional.mse_loss, validation_data=pairs.subset(torch.arange(10)),
-                 optimizer="sgd", lr=0.5, batch_size=16, max_epochs=100, verbose=0)
-    assert model.weight.item() == pytest.approx(1.0, abs=1e-3) and model.bias.item() == pytest.approx(0.1, abs=1e-3)
+    hist = train(
+        model,
+        pairs,
+        loss_fn=nn.functional.mse_loss,
+        validation_data=pairs.subset(torch.arange(10)),
+        optimizer="sgd",
+        lr=0.5,
+        batch_size=16,
+        max_epochs=100,
+        verbose=0,
+    )
+    assert model.weight.item() == pytest.approx(
+        1.0, abs=1e-3
+    ) and model.bias.item() == pytest.approx(0.1, abs=1e-3)
     assert hist["valid_loss"][-1] < 1e-6

@@ -28,8 +28,17 @@ def test_linear_autoencoder_spans_pca_subspace():
     k = 2
     pca = PCA(k).fit(X)
     ae = Autoencoder(
-        (), k, activation="identity", optimizer="lbfgs", lr=1.0, batch_size=len(X), max_epochs=10,
-        validation_fraction=0.0, patience=None, dtype="float64", random_state=0,
+        (),
+        k,
+        activation="identity",
+        optimizer="lbfgs",
+        lr=1.0,
+        batch_size=len(X),
+        max_epochs=10,
+        validation_fraction=0.0,
+        patience=None,
+        dtype="float64",
+        random_state=0,
     ).fit(X)
     decoder_weight = ae.module_.decoder[0].linear_layers[-1].weight.detach().numpy()  # (d, k)
     largest_angle = np.degrees(subspace_angles(decoder_weight, pca.components_.T)).max()
@@ -46,8 +55,17 @@ def test_linear_autoencoder_spans_pca_subspace():
 def test_linear_autoencoder_with_minibatch_adam_approaches_pca():
     X = _gap_data(n=256)
     pca = PCA(2).fit(X)
-    ae = Autoencoder((), 2, activation="identity", lr=0.02, batch_size=64, max_epochs=60,
-                     validation_fraction=0.0, patience=None, random_state=0).fit(X)
+    ae = Autoencoder(
+        (),
+        2,
+        activation="identity",
+        lr=0.02,
+        batch_size=64,
+        max_epochs=60,
+        validation_fraction=0.0,
+        patience=None,
+        random_state=0,
+    ).fit(X)
     assert ae.score(X) > 1.1 * pca.score(X)  # within 10 % after a short minibatch run
     assert ae.history_["train_loss"][-1] < ae.history_["train_loss"][0]
 
@@ -59,8 +77,17 @@ def test_nonlinear_autoencoder_beats_pca_on_a_curve():
     t = rng.uniform(0, 2 * np.pi, 256)
     X = np.c_[np.cos(t), np.sin(t)] + 0.01 * rng.normal(size=(256, 2))
     pca_err = -PCA(1).fit(X).score(X)
-    ae = Autoencoder((32, 32), 1, activation="tanh", lr=0.01, batch_size=32, max_epochs=150,
-                     validation_fraction=0.0, patience=None, random_state=0).fit(X)
+    ae = Autoencoder(
+        (32, 32),
+        1,
+        activation="tanh",
+        lr=0.01,
+        batch_size=32,
+        max_epochs=150,
+        validation_fraction=0.0,
+        patience=None,
+        random_state=0,
+    ).fit(X)
     assert -ae.score(X) < 0.5 * pca_err
 
 
@@ -140,8 +167,16 @@ def test_conv_autoencoder_learns_and_round_trips(tmp_path):
     X = np.zeros((64, 12, 12))
     for img, (i, j) in zip(X, rng.integers(0, 9, (64, 2))):
         img[i : i + 4, j : j + 4] = 1.0
-    ae = ConvAutoencoder((4, 8), n_components=4, lr=1e-2, max_epochs=10, batch_size=16,
-                         validation_fraction=0.0, patience=None, random_state=0).fit(X)
+    ae = ConvAutoencoder(
+        (4, 8),
+        n_components=4,
+        lr=1e-2,
+        max_epochs=10,
+        batch_size=16,
+        validation_fraction=0.0,
+        patience=None,
+        random_state=0,
+    ).fit(X)
     assert ae.history_["train_loss"][-1] < 0.7 * ae.history_["train_loss"][0]
     assert ae.transform(X).shape == (64, 4)
     assert ae.reconstruct(X).shape == X.shape

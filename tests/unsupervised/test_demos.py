@@ -45,7 +45,10 @@ def test_nonlinear_autoencoder_beats_pca_at_small_k_on_mnist():
     from scidl.demos import run_demo
 
     m = run_demo("autoencoder-vs-pca", quick=False).metrics
-    err = {name: dict(zip(m["k"], m[name])) for name in ("mse_pca", "mse_linear_ae", "mse_nonlinear_ae")}
+    err = {
+        name: dict(zip(m["k"], m[name]))
+        for name in ("mse_pca", "mse_linear_ae", "mse_nonlinear_ae")
+    }
     for k in (2, 8):
         assert err["mse_nonlinear_ae"][k] < 0.9 * err["mse_pca"][k]
     for k in m["k"]:

@@ -10,7 +10,9 @@ from scidl.unsupervised import KMeans, clustering_accuracy
 
 
 def _blobs(n=600, k=4, std=0.3, seed=0):
-    return make_blobs(n, centers=k, n_features=2, cluster_std=std, center_box=(-20, 20), random_state=seed)
+    return make_blobs(
+        n, centers=k, n_features=2, cluster_std=std, center_box=(-20, 20), random_state=seed
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["hamerly", "lloyd", "minibatch"])
@@ -47,7 +49,13 @@ def test_same_iterations_as_sklearn_from_the_same_centres(algorithm):
 
 @pytest.mark.parametrize(
     ("n", "d", "k", "dtype", "seed"),
-    [(2000, 2, 30, "float64", 0), (1500, 20, 12, "float64", 1), (800, 3, 1, "float64", 2), (3000, 2, 25, "float32", 3), (600, 64, 40, "float64", 4)],
+    [
+        (2000, 2, 30, "float64", 0),
+        (1500, 20, 12, "float64", 1),
+        (800, 3, 1, "float64", 2),
+        (3000, 2, 25, "float32", 3),
+        (600, 64, 40, "float64", 4),
+    ],
 )
 def test_hamerly_bounds_change_the_work_not_the_result(n, d, k, dtype, seed):
     # Hamerly's bounds only skip samples that provably keep their cluster, so
@@ -60,7 +68,12 @@ def test_hamerly_bounds_change_the_work_not_the_result(n, d, k, dtype, seed):
         b = KMeans(k, init=init, max_iter=max_iter, algorithm="lloyd", dtype=dtype).fit(X)
         assert a.n_iter_ == b.n_iter_
         np.testing.assert_array_equal(a.labels_, b.labels_)
-        np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-4 if dtype == "float32" else 1e-10, atol=1e-5 if dtype == "float32" else 1e-12)
+        np.testing.assert_allclose(
+            a.cluster_centers_,
+            b.cluster_centers_,
+            rtol=1e-4 if dtype == "float32" else 1e-10,
+            atol=1e-5 if dtype == "float32" else 1e-12,
+        )
 
 
 def test_hamerly_relocates_empty_clusters_like_lloyd():
@@ -80,7 +93,9 @@ def test_inertia_is_sum_of_squared_distances_and_score():
     assert km.inertia_ == pytest.approx(d2, rel=1e-12)
     assert km.score(X) == pytest.approx(-d2, rel=1e-12)
     D = km.transform(X)
-    np.testing.assert_allclose(D.min(axis=1) ** 2, ((X - km.cluster_centers_[km.labels_]) ** 2).sum(1), atol=1e-9)
+    np.testing.assert_allclose(
+        D.min(axis=1) ** 2, ((X - km.cluster_centers_[km.labels_]) ** 2).sum(1), atol=1e-9
+    )
 
 
 def test_float32_and_random_init():
@@ -106,14 +121,18 @@ def test_kmeanspp_puts_one_seed_in_each_tight_blob_and_random_seeding_does_not()
 
     from scidl.unsupervised._kmeans import _kmeans_plusplus
 
-    X, y = make_blobs(800, centers=8, n_features=2, cluster_std=0.05, center_box=(-50, 50), random_state=0)
+    X, y = make_blobs(
+        800, centers=8, n_features=2, cluster_std=0.05, center_box=(-50, 50), random_state=0
+    )
     Xt = torch.as_tensor(X)
     x_sq = (Xt * Xt).sum(dim=1)
     for seed in range(10):
         seeds = _kmeans_plusplus(Xt, x_sq, 8, np.random.default_rng(seed)).numpy()
         blob_of_seed = [y[np.argmin(((X - c) ** 2).sum(axis=1))] for c in seeds]
         assert sorted(blob_of_seed) == list(range(8))
-    hits = [len(set(y[np.random.default_rng(s).choice(len(X), 8, replace=False)])) for s in range(10)]
+    hits = [
+        len(set(y[np.random.default_rng(s).choice(len(X), 8, replace=False)])) for s in range(10)
+    ]
     assert min(hits) < 8
 
 

@@ -13,7 +13,10 @@ from scidl.unsupervised import PCA
 def _data(n=300, d=8, seed=0, offset=5.0):
     rng = np.random.default_rng(seed)
     scales = np.linspace(3.0, 0.2, d)
-    return rng.normal(size=(n, d)) @ np.diag(scales) @ np.linalg.qr(rng.normal(size=(d, d)))[0] + offset
+    return (
+        rng.normal(size=(n, d)) @ np.diag(scales) @ np.linalg.qr(rng.normal(size=(d, d)))[0]
+        + offset
+    )
 
 
 def _assert_same_axes(a, b, atol):
@@ -31,13 +34,19 @@ def test_full_solver_equals_sklearn(shape, n_components):
     k = ref.n_components_
     # For the wide data the last eigenvalue is 0 and its axis arbitrary.
     kk = min(k, np.linalg.matrix_rank(X - X.mean(0)))
-    np.testing.assert_allclose(ours.explained_variance_[:kk], ref.explained_variance_[:kk], rtol=1e-8)
-    np.testing.assert_allclose(ours.explained_variance_ratio_[:kk], ref.explained_variance_ratio_[:kk], rtol=1e-8)
+    np.testing.assert_allclose(
+        ours.explained_variance_[:kk], ref.explained_variance_[:kk], rtol=1e-8
+    )
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio_[:kk], ref.explained_variance_ratio_[:kk], rtol=1e-8
+    )
     np.testing.assert_allclose(ours.singular_values_[:kk], ref.singular_values_[:kk], rtol=1e-8)
     np.testing.assert_allclose(ours.mean_, ref.mean_, rtol=1e-12)
     _assert_same_axes(ours.components_[:kk], ref.components_[:kk], atol=1e-8)
     assert ours.n_components_ == k
-    np.testing.assert_allclose(np.abs(ours.transform(X)[:, :kk]), np.abs(ref.transform(X)[:, :kk]), atol=1e-8)
+    np.testing.assert_allclose(
+        np.abs(ours.transform(X)[:, :kk]), np.abs(ref.transform(X)[:, :kk]), atol=1e-8
+    )
 
 
 def test_whiten_and_inverse_transform_match_sklearn():
@@ -47,7 +56,9 @@ def test_whiten_and_inverse_transform_match_sklearn():
     Z = ours.transform(X)
     np.testing.assert_allclose(Z.std(axis=0, ddof=1), 1.0, rtol=1e-10)
     np.testing.assert_allclose(np.abs(Z), np.abs(ref.transform(X)), atol=1e-8)
-    np.testing.assert_allclose(ours.inverse_transform(Z), ref.inverse_transform(ref.transform(X)), atol=1e-8)
+    np.testing.assert_allclose(
+        ours.inverse_transform(Z), ref.inverse_transform(ref.transform(X)), atol=1e-8
+    )
     assert ours.noise_variance_ == pytest.approx(ref.noise_variance_, rel=1e-8)
 
 
@@ -68,12 +79,18 @@ def test_variance_fraction_selects_components():
 
 def test_randomized_solver_on_data_with_spectral_gap():
     rng = np.random.default_rng(1)
-    X = rng.normal(size=(2000, 3)) @ rng.normal(size=(3, 60)) * 5 + 0.01 * rng.normal(size=(2000, 60)) + 2.0
+    X = (
+        rng.normal(size=(2000, 3)) @ rng.normal(size=(3, 60)) * 5
+        + 0.01 * rng.normal(size=(2000, 60))
+        + 2.0
+    )
     exact = SkPCA(3, svd_solver="full").fit(X)
     for backend in ("numpy", "torch"):
         ours = PCA(3, svd_solver="randomized", backend=backend, random_state=0).fit(X)
         np.testing.assert_allclose(ours.explained_variance_, exact.explained_variance_, rtol=1e-8)
-        np.testing.assert_allclose(ours.explained_variance_ratio_, exact.explained_variance_ratio_, rtol=1e-8)
+        np.testing.assert_allclose(
+            ours.explained_variance_ratio_, exact.explained_variance_ratio_, rtol=1e-8
+        )
         _assert_same_axes(ours.components_, exact.components_, atol=1e-8)
 
 
@@ -103,7 +120,9 @@ def test_streaming_equals_batch(backend):
     assert stream.n_samples_ == 1000
     np.testing.assert_allclose(stream.mean_, batch.mean_, rtol=1e-12)
     np.testing.assert_allclose(stream.explained_variance_, batch.explained_variance_, rtol=1e-9)
-    np.testing.assert_allclose(stream.explained_variance_ratio_, batch.explained_variance_ratio_, rtol=1e-9)
+    np.testing.assert_allclose(
+        stream.explained_variance_ratio_, batch.explained_variance_ratio_, rtol=1e-9
+    )
     _assert_same_axes(stream.components_, batch.components_, atol=1e-9)
 
 
@@ -116,7 +135,9 @@ def test_partial_fit_single_sample_chunks_and_fit_resets_stream():
     stream.partial_fit(X[:2])
     for x in X[2:]:
         stream.partial_fit(x[None])
-    np.testing.assert_allclose(stream.explained_variance_, PCA(2).fit(X).explained_variance_, rtol=1e-10)
+    np.testing.assert_allclose(
+        stream.explained_variance_, PCA(2).fit(X).explained_variance_, rtol=1e-10
+    )
     stream.fit(X[:10])
     assert not hasattr(stream, "scatter_") and stream.n_samples_ == 10
 
@@ -153,7 +174,9 @@ def test_save_load_round_trip(tmp_path):
     stream = PCA(2).partial_fit(X[:100])
     loaded = scidl.load(stream.save(tmp_path / "stream.pt"))
     loaded.partial_fit(X[100:])
-    np.testing.assert_allclose(loaded.explained_variance_, PCA(2).fit(X).explained_variance_, rtol=1e-10)
+    np.testing.assert_allclose(
+        loaded.explained_variance_, PCA(2).fit(X).explained_variance_, rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize(

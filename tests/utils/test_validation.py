@@ -44,7 +44,13 @@ def test_check_array_rejects_bad_input(bad, exc, match):
 
 
 @settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 4)), elements=st.floats(allow_nan=True, allow_infinity=True)))
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 5), st.integers(1, 4)),
+        elements=st.floats(allow_nan=True, allow_infinity=True),
+    )
+)
 def test_check_array_finite_iff_accepted(a):
     if np.isfinite(a).all():
         np.testing.assert_array_equal(check_array(a), a)
@@ -69,16 +75,24 @@ class _Est:
 
 
 def test_validate_params_messages():
-    cons = {"lr": [Interval(float, 0, None, closed="neither")], "mode": [Options("x", "y")], "cb": [InstanceOf(list), None]}
+    cons = {
+        "lr": [Interval(float, 0, None, closed="neither")],
+        "mode": [Options("x", "y")],
+        "cb": [InstanceOf(list), None],
+    }
     import numbers
 
     cons["lr"] = [Interval(numbers.Real, 0, None, closed="neither")]
     validate_params(_Est(lr=0.1, mode="x", cb=None), cons)
-    with pytest.raises(ValueError, match=r"'lr' parameter of _Est must be a float in the range \(0, inf\); got -1"):
+    with pytest.raises(
+        ValueError, match=r"'lr' parameter of _Est must be a float in the range \(0, inf\); got -1"
+    ):
         validate_params(_Est(lr=-1, mode="x", cb=None), cons)
     with pytest.raises(TypeError, match="'lr' parameter"):
         validate_params(_Est(lr="fast", mode="x", cb=None), cons)
-    with pytest.raises(ValueError, match="'mode' parameter of _Est must be one of 'x', 'y'; got 'z'"):
+    with pytest.raises(
+        ValueError, match="'mode' parameter of _Est must be one of 'x', 'y'; got 'z'"
+    ):
         validate_params(_Est(lr=1, mode="z", cb=None), cons)
     with pytest.raises(TypeError, match="'cb'"):
         validate_params(_Est(lr=1, mode="x", cb=3), cons)

@@ -115,7 +115,9 @@ class Value:
         return self.data
 
     def _make(self, data, parents, op):
-        return Value(data, requires_grad=any(p.requires_grad for p in parents), _parents=parents, _op=op)
+        return Value(
+            data, requires_grad=any(p.requires_grad for p in parents), _parents=parents, _op=op
+        )
 
     # ====================================================================
     # The local derivative rules, all on one screen.
@@ -146,7 +148,9 @@ class Value:
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
-            raise TypeError("Only constant (non-Value) exponents are supported; use exp(b * log(a)).")
+            raise TypeError(
+                "Only constant (non-Value) exponents are supported; use exp(b * log(a))."
+            )
         p = float(exponent)
         out = self._make(self.data**p, (self,), f"**{p:g}")
 
@@ -159,7 +163,9 @@ class Value:
     def __matmul__(self, other):
         other = as_value(other)
         if self.ndim != 2 or other.ndim != 2:
-            raise ValueError(f"matmul needs two 2-D values; got shapes {self.shape} and {other.shape}.")
+            raise ValueError(
+                f"matmul needs two 2-D values; got shapes {self.shape} and {other.shape}."
+            )
         out = self._make(self.data @ other.data, (self, other), "@")
 
         def _backward():  # d(AB)/dA = G B^T, d(AB)/dB = A^T G
@@ -271,7 +277,9 @@ class Value:
 
         if name == "prelu" or name not in DERIVATIVES:
             options = ", ".join(repr(k) for k in sorted(DERIVATIVES) if k != "prelu")
-            raise ValueError(f"activation must be one of {options}; got {name!r} (prelu's slope is a weight: use the torch MLP).")
+            raise ValueError(
+                f"activation must be one of {options}; got {name!r} (prelu's slope is a weight: use the torch MLP)."
+            )
         x = torch.as_tensor(self.data)
         with torch.no_grad():
             out = self._make(activation_function(name)(x).numpy(), (self,), name)
@@ -309,7 +317,11 @@ class Value:
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis`` (all axes by default): a sum divided by a count."""
-        count = self.data.size if axis is None else np.prod([self.shape[a] for a in np.atleast_1d(axis)])
+        count = (
+            self.data.size
+            if axis is None
+            else np.prod([self.shape[a] for a in np.atleast_1d(axis)])
+        )
         return self.sum(axis=axis, keepdims=keepdims) * (1.0 / count)
 
     @property
@@ -327,7 +339,9 @@ class Value:
         """
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"backward() without grad needs a scalar output; got shape {self.shape}.")
+                raise ValueError(
+                    f"backward() without grad needs a scalar output; got shape {self.shape}."
+                )
             grad = np.ones_like(self.data)
         # 1. topological order: every node after all of its parents
         order, visited = [], set()
@@ -367,7 +381,9 @@ def softmax_cross_entropy(logits, labels):
     logits = as_value(logits)
     labels = np.asarray(labels, dtype=np.int64)
     if logits.ndim != 2 or labels.shape != (logits.shape[0],):
-        raise ValueError(f"logits must be (n, k) and labels (n,); got {logits.shape} and {labels.shape}.")
+        raise ValueError(
+            f"logits must be (n, k) and labels (n,); got {logits.shape} and {labels.shape}."
+        )
     z = logits.data - logits.data.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
     n = len(labels)

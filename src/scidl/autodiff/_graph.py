@@ -108,7 +108,7 @@ def _torch_nodes(tensor, show_grad):
 _STYLE = {
     "op": 'shape=ellipse, style=filled, fillcolor="#E69F0033"',
     "param": 'shape=box, style=filled, fillcolor="#56B4E955"',
-    "const": 'shape=box, style=dashed',
+    "const": "shape=box, style=dashed",
     "output": 'shape=box, style=filled, fillcolor="#009E7355"',
 }
 
@@ -157,13 +157,21 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
     elif hasattr(output, "_parents"):
         nodes, edges = _value_nodes(output, show_grad)
     else:
-        raise TypeError(f"output must be a scidl.autodiff.Value or a torch.Tensor; got {type(output).__name__}.")
+        raise TypeError(
+            f"output must be a scidl.autodiff.Value or a torch.Tensor; got {type(output).__name__}."
+        )
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be 'LR' or 'TB'; got {rankdir!r}.")
     names = {key: f"n{i}" for i, key in enumerate(nodes)}
-    lines = ["digraph computing_graph {", f"  rankdir={rankdir};", '  node [fontname="Helvetica", fontsize=10];']
+    lines = [
+        "digraph computing_graph {",
+        f"  rankdir={rankdir};",
+        '  node [fontname="Helvetica", fontsize=10];',
+    ]
     for key, (label, kind) in nodes.items():
-        lines.append(f"  {names[key]} [label={_quote(label).replace(chr(92) * 2 + 'n', chr(92) + 'n')}, {_STYLE[kind]}];")
+        lines.append(
+            f"  {names[key]} [label={_quote(label).replace(chr(92) * 2 + 'n', chr(92) + 'n')}, {_STYLE[kind]}];"
+        )
     for a, b in dict.fromkeys(edges):
         lines.append(f"  {names[a]} -> {names[b]};")
     lines.append("}")

@@ -19,10 +19,16 @@ from scidl.utils import Interval, Options, check_fitted, validate_data, validate
 
 __all__ = ["MLP", "SGD", "MLPClassifier"]
 
+
 def _activation(name):
     """``Value -> Value`` for an activation name: the engine's own rules for relu, tanh and
     sigmoid, every other name of :data:`scidl.nn.ACTIVATIONS` through :meth:`Value.activation`."""
-    own = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "identity": lambda v: v}
+    own = {
+        "relu": Value.relu,
+        "tanh": Value.tanh,
+        "sigmoid": Value.sigmoid,
+        "identity": lambda v: v,
+    }
     return own.get(name) or (lambda v: v.activation(name))
 
 
@@ -55,7 +61,9 @@ class MLP:
 
     def __init__(self, sizes, *, activation="relu", random_state=None):
         if activation not in _activation_names():
-            raise ValueError(f"activation must be one of {_activation_names()}; got {activation!r}.")
+            raise ValueError(
+                f"activation must be one of {_activation_names()}; got {activation!r}."
+            )
         self.sizes = tuple(int(s) for s in sizes)
         if len(self.sizes) < 2 or min(self.sizes) < 1:
             raise ValueError(f"sizes must hold at least two positive ints; got {sizes!r}.")
@@ -85,7 +93,11 @@ class MLP:
 
     def __call__(self, X):
         """Forward pass: logits (or regression outputs) as a :class:`Value`."""
-        h = X if isinstance(X, Value) else Value(np.asarray(X, dtype=np.float64), requires_grad=False, name="X")
+        h = (
+            X
+            if isinstance(X, Value)
+            else Value(np.asarray(X, dtype=np.float64), requires_grad=False, name="X")
+        )
         act = _activation(self.activation)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             h = h @ W + b
@@ -168,7 +180,17 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         "max_epochs": [Interval(numbers.Integral, 1, None)],
     }
 
-    def __init__(self, hidden_sizes=(128,), *, activation="relu", lr=0.1, momentum=0.9, batch_size=64, max_epochs=10, random_state=None):
+    def __init__(
+        self,
+        hidden_sizes=(128,),
+        *,
+        activation="relu",
+        lr=0.1,
+        momentum=0.9,
+        batch_size=64,
+        max_epochs=10,
+        random_state=None,
+    ):
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.lr = lr
@@ -183,11 +205,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         self.classes_, target = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"MLPClassifier needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}.")
+            raise ValueError(
+                f"MLPClassifier needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}."
+            )
         rng = np.random.default_rng(self.random_state)
         seed = int(rng.integers(2**31))
-        hidden = (self.hidden_sizes,) if isinstance(self.hidden_sizes, numbers.Integral) else tuple(self.hidden_sizes)
-        self.net_ = MLP((X.shape[1], *hidden, len(self.classes_)), activation=self.activation, random_state=seed)
+        hidden = (
+            (self.hidden_sizes,)
+            if isinstance(self.hidden_sizes, numbers.Integral)
+            else tuple(self.hidden_sizes)
+        )
+        self.net_ = MLP(
+            (X.shape[1], *hidden, len(self.classes_)), activation=self.activation, random_state=seed
+        )
         opt = SGD(self.net_.parameters(), lr=self.lr, momentum=self.momentum)
         self.loss_curve_ = []
         for _ in range(self.max_epochs):

@@ -32,8 +32,12 @@ def _writable(a):
     a = np.ascontiguousarray(a)
     return a if a.flags.writeable else a.copy()
 
+
 _COMMON_CONSTRAINTS = {
-    "optimizer": [Options(*OPTIMIZERS), InstanceOf(type, callable, description="a torch optimizer class or factory")],
+    "optimizer": [
+        Options(*OPTIMIZERS),
+        InstanceOf(type, callable, description="a torch optimizer class or factory"),
+    ],
     "lr": [Interval(numbers.Real, 0, None, closed="neither")],
     "batch_size": [Interval(numbers.Integral, 1, None)],
     "max_epochs": [Interval(numbers.Integral, 1, None)],
@@ -44,7 +48,11 @@ _COMMON_CONSTRAINTS = {
     "clip_grad_norm": [Interval(numbers.Real, 0, None, closed="neither"), None],
     "device": [InstanceOf(str, torch.device)],
     "dtype": [Options("float32", "float64")],
-    "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+    "random_state": [
+        Interval(numbers.Integral, 0, None),
+        InstanceOf(np.random.RandomState, np.random.Generator),
+        None,
+    ],
     "verbose": [Interval(numbers.Integral, 0, None), InstanceOf(bool)],
     "callbacks": [InstanceOf(list, tuple), None],
 }
@@ -151,7 +159,9 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
                 out.append(None)
                 continue
             xt = torch.as_tensor(_writable(X[idx]), dtype=dtype, device=device)
-            tt = torch.as_tensor(_writable(target[idx]), dtype=self._target_dtype(dtype), device=device)
+            tt = torch.as_tensor(
+                _writable(target[idx]), dtype=self._target_dtype(dtype), device=device
+            )
             out.append((xt, tt))
         return out
 
@@ -160,7 +170,9 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         validate_params(self, {**_COMMON_CONSTRAINTS, **self._extra_constraints})
         for cb in self.callbacks or ():
             if not isinstance(cb, Callback):
-                raise TypeError(f"callbacks must contain scidl.training.Callback instances; got {type(cb).__name__}.")
+                raise TypeError(
+                    f"callbacks must contain scidl.training.Callback instances; got {type(cb).__name__}."
+                )
 
     def fit(self, X, y=None):
         """Train the network on ``X`` (and ``y``); returns ``self``.
@@ -194,7 +206,9 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         self.history_ = History()
         with seeded(seed, device):
             self.module_ = self._build_module().to(device=device, dtype=dtype)
-            train_data, valid_data = self._make_datasets(X, target, [train_idx, valid_idx], dtype, device)
+            train_data, valid_data = self._make_datasets(
+                X, target, [train_idx, valid_idx], dtype, device
+            )
             step = self._make_step(seed)
             try:
                 train(
@@ -234,6 +248,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         outs = []
         with torch.no_grad():
             for start in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(_writable(X[start : start + chunk_size]), dtype=dtype, device=device)
+                xt = torch.as_tensor(
+                    _writable(X[start : start + chunk_size]), dtype=dtype, device=device
+                )
                 outs.append(self.module_(xt).cpu())
         return torch.cat(outs)

@@ -78,7 +78,9 @@ class PersistenceMixin:
                 continue
             value = _to_json_value(value)
             if not _jsonable(value):
-                raise ValueError(f"Cannot save hyperparameter {name}={value!r}: only JSON-serialisable values (numbers, strings, lists) can be saved.")
+                raise ValueError(
+                    f"Cannot save hyperparameter {name}={value!r}: only JSON-serialisable values (numbers, strings, lists) can be saved."
+                )
             params[name] = value
         arrays, attrs, module_state = {}, {}, None
         for name, value in vars(self).items():
@@ -86,18 +88,27 @@ class PersistenceMixin:
                 continue
             if isinstance(value, torch.nn.Module):
                 if name != "module_":
-                    raise ValueError(f"Cannot save torch module attribute {name!r}; only module_ is supported.")
+                    raise ValueError(
+                        f"Cannot save torch module attribute {name!r}; only module_ is supported."
+                    )
                 module_state = {k: v.detach().cpu().clone() for k, v in value.state_dict().items()}
             elif isinstance(value, History):
                 attrs[name] = {"__history__": value.to_dict()}
             elif isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
                 arrays[name] = torch.from_numpy(np.ascontiguousarray(value))
             elif isinstance(value, np.ndarray):
-                attrs[name] = {"__ndarray__": value.tolist(), "dtype": value.dtype.str if value.dtype.kind != "O" else "O"}
-            elif isinstance(value, str | numbers.Number | list | tuple | dict | type(None)) and _jsonable(_to_json_value(value)):
+                attrs[name] = {
+                    "__ndarray__": value.tolist(),
+                    "dtype": value.dtype.str if value.dtype.kind != "O" else "O",
+                }
+            elif isinstance(
+                value, str | numbers.Number | list | tuple | dict | type(None)
+            ) and _jsonable(_to_json_value(value)):
                 attrs[name] = _to_json_value(value)
             else:
-                raise ValueError(f"Cannot save fitted attribute {name!r} of type {type(value).__name__}.")
+                raise ValueError(
+                    f"Cannot save fitted attribute {name!r} of type {type(value).__name__}."
+                )
         payload = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -142,14 +153,20 @@ def load(path, *, device="cpu"):
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises several types for corrupt/foreign files
-        raise ValueError(f"{str(path)!r} is not a readable scidl estimator file (corrupt, truncated or another format): {exc}") from None
+        raise ValueError(
+            f"{str(path)!r} is not a readable scidl estimator file (corrupt, truncated or another format): {exc}"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ValueError(f"{str(path)!r} is not a scidl estimator file.")
     if payload.get("format_version", 0) > FORMAT_VERSION:
-        raise ValueError(f"{str(path)!r} was written by a newer scidl (format {payload['format_version']}); this scidl reads format <= {FORMAT_VERSION}.")
+        raise ValueError(
+            f"{str(path)!r} was written by a newer scidl (format {payload['format_version']}); this scidl reads format <= {FORMAT_VERSION}."
+        )
     module_name, _, qualname = str(payload["class"]).partition(":")
     if not (module_name == "scidl" or module_name.startswith("scidl.")):
-        raise ValueError(f"Refusing to load class {payload['class']!r}: only scidl estimators can be loaded.")
+        raise ValueError(
+            f"Refusing to load class {payload['class']!r}: only scidl estimators can be loaded."
+        )
     cls = importlib.import_module(module_name)
     for part in qualname.split("."):
         cls = getattr(cls, part)
@@ -161,7 +178,10 @@ def load(path, *, device="cpu"):
         if isinstance(value, dict) and "__history__" in value:
             value = History.from_dict(value["__history__"])
         elif isinstance(value, dict) and "__ndarray__" in value:
-            value = np.array(value["__ndarray__"], dtype=np.dtype(value["dtype"]) if value["dtype"] != "O" else object)
+            value = np.array(
+                value["__ndarray__"],
+                dtype=np.dtype(value["dtype"]) if value["dtype"] != "O" else object,
+            )
         else:
             value = _from_json_value(value)
         setattr(est, name, value)

@@ -50,11 +50,15 @@ def _seed(text):
 def _add_run_options(parser, out_help):
     parser.add_argument("--out", metavar="DIR", type=Path, default=None, help=out_help)
     parser.add_argument(
-        "--quick", action="store_true",
+        "--quick",
+        action="store_true",
         help="smoke-test setting: small data and few epochs, so everything runs in seconds (rougher metrics)",
     )
     parser.add_argument(
-        "--seed", metavar="N", type=_seed, default=0,
+        "--seed",
+        metavar="N",
+        type=_seed,
+        default=0,
         help="random seed for data splits and model initialisation (default: 0); same seed, same numbers on a CPU",
     )
 
@@ -64,27 +68,35 @@ def build_parser() -> argparse.ArgumentParser:
     from scidl import __version__
 
     parser = argparse.ArgumentParser(
-        prog="scidl", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="scidl",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scidl {__version__}")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
     commands.add_parser(
-        "list", help="list the demo topics with their chapter and title",
+        "list",
+        help="list the demo topics with their chapter and title",
         description="List the demo topics (the names that `scidl demo` and `scidl tour --topics` accept).",
     )
 
     demo = commands.add_parser(
-        "demo", help="run one topic's demo and write its report",
+        "demo",
+        help="run one topic's demo and write its report",
         description="Run one topic's demo and write index.html (figures, metrics, explanation) and metrics.json.",
         epilog="example:\n  scidl demo least-squares --out ls-report\n  then open ls-report/index.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    demo.add_argument("topic", metavar="TOPIC", help="a topic name from `scidl list`, e.g. mlp-mnist")
+    demo.add_argument(
+        "topic", metavar="TOPIC", help="a topic name from `scidl list`, e.g. mlp-mnist"
+    )
     _add_run_options(demo, "folder for index.html and metrics.json (default: scidl-report-TOPIC)")
 
     tour = commands.add_parser(
-        "tour", help="run every topic's demo and write one HTML report",
+        "tour",
+        help="run every topic's demo and write one HTML report",
         description=(
             "Run the demo of every topic (or of the topics given), in syllabus order, with a progress bar,\n"
             "then write DIR/index.html (a self-contained report: explanations, metrics tables and figures,\n"
@@ -95,7 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(tour, f"folder for index.html and metrics.json (default: {DEFAULT_OUT})")
     tour.add_argument(
-        "--topics", metavar="TOPIC", nargs="+", default=None,
+        "--topics",
+        metavar="TOPIC",
+        nargs="+",
+        default=None,
         help="run only these topics (names from `scidl list`); default: all",
     )
     return parser
@@ -119,7 +134,10 @@ def _cmd_list(demos, stdout) -> int:
     print(f"{'chapter':>7}  {'topic':<{width}}  title", file=stdout)
     for d in demos:
         print(f"{d.chapter:>7}  {d.name:<{width}}  {d.title}", file=stdout)
-    print("\nRun one with `scidl demo TOPIC`, all with `scidl tour` (add --quick for a smoke test).", file=stdout)
+    print(
+        "\nRun one with `scidl demo TOPIC`, all with `scidl tour` (add --quick for a smoke test).",
+        file=stdout,
+    )
     return EXIT_OK
 
 
@@ -137,12 +155,24 @@ def _run_topic(name, *, quick, seed):
         render_seconds = time.perf_counter() - render_start
     except Exception as exc:  # a failing demo must not stop the tour
         record = TopicRecord(
-            demo.name, demo.title, demo.chapter, "error", time.perf_counter() - start, error=traceback.format_exc()
+            demo.name,
+            demo.title,
+            demo.chapter,
+            "error",
+            time.perf_counter() - start,
+            error=traceback.format_exc(),
         )
         return record, exc
     record = TopicRecord(
-        demo.name, demo.title, demo.chapter, "ok", result.seconds, render_seconds,
-        metrics=result.metrics, figures=figures, text=result.text,
+        demo.name,
+        demo.title,
+        demo.chapter,
+        "ok",
+        result.seconds,
+        render_seconds,
+        metrics=result.metrics,
+        figures=figures,
+        text=result.text,
     )
     return record, None
 
@@ -157,9 +187,15 @@ def _headline(record) -> str:
 
 def _print_summary(records, total_seconds, html_path, json_path, stdout):
     width = max([len(r.name) for r in records] + [5])
-    print(f"\n{'topic':<{width}}  {'chapter':>7}  {'status':<6}  {'seconds':>7}  first metric", file=stdout)
+    print(
+        f"\n{'topic':<{width}}  {'chapter':>7}  {'status':<6}  {'seconds':>7}  first metric",
+        file=stdout,
+    )
     for r in records:
-        print(f"{r.name:<{width}}  {r.chapter:>7}  {r.status:<6}  {r.seconds:>7.1f}  {_headline(r)}", file=stdout)
+        print(
+            f"{r.name:<{width}}  {r.chapter:>7}  {r.status:<6}  {r.seconds:>7.1f}  {_headline(r)}",
+            file=stdout,
+        )
     print(f"\ntotal {total_seconds:.1f} s; report: {html_path} (metrics: {json_path})", file=stdout)
 
 
@@ -190,14 +226,22 @@ def _cmd_run(names, *, out, quick, seed, stdout, stderr, desc="scidl tour") -> i
                 )
     except KeyboardInterrupt:
         interrupted = True
-        progress.write("scidl: interrupted; writing the report of the topics that finished.", file=stderr)
+        progress.write(
+            "scidl: interrupted; writing the report of the topics that finished.", file=stderr
+        )
     finally:
         progress.close()
     total = time.perf_counter() - start
 
     try:
         html_path, json_path = write_report(
-            out, records, version=__version__, created=created, quick=quick, seed=seed, total_seconds=total
+            out,
+            records,
+            version=__version__,
+            created=created,
+            quick=quick,
+            seed=seed,
+            total_seconds=total,
         )
     except OSError as exc:
         print(f"scidl: error: could not write the report to {str(out)!r}: {exc}", file=stderr)
@@ -206,7 +250,9 @@ def _cmd_run(names, *, out, quick, seed, stdout, stderr, desc="scidl tour") -> i
     if interrupted:
         return EXIT_INTERRUPTED
     if failed:
-        print(f"scidl: {len(failed)} of {len(names)} topics failed: {', '.join(failed)}.", file=stderr)
+        print(
+            f"scidl: {len(failed)} of {len(names)} topics failed: {', '.join(failed)}.", file=stderr
+        )
         return EXIT_FAILED
     return EXIT_OK
 
@@ -232,7 +278,9 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
-        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+        return (
+            exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_USAGE)
+        )
     if args.command is None:
         parser.print_help(stdout)
         return EXIT_OK
@@ -247,7 +295,13 @@ def main(argv=None) -> int:
             return EXIT_USAGE
         out = args.out if args.out is not None else Path(f"{DEFAULT_OUT}-{args.topic}")
         return _cmd_run(
-            [args.topic], out=out, quick=args.quick, seed=args.seed, stdout=stdout, stderr=stderr, desc="scidl demo"
+            [args.topic],
+            out=out,
+            quick=args.quick,
+            seed=args.seed,
+            stdout=stdout,
+            stderr=stderr,
+            desc="scidl demo",
         )
     # tour
     topics = args.topics if args.topics is not None else [d.name for d in demos]

@@ -88,7 +88,7 @@ def _summary_table(records) -> str:
     for r in records:
         rows.append(
             f'<tr><td>{r.chapter}</td><td><a href="#{html.escape(r.name)}">{html.escape(r.name)}</a></td>'
-            f"<td>{html.escape(r.title)}</td><td class=\"{r.status}\">{r.status}</td>"
+            f'<td>{html.escape(r.title)}</td><td class="{r.status}">{r.status}</td>'
             f'<td class="num">{r.seconds:.1f}</td></tr>'
         )
     return (
@@ -127,13 +127,17 @@ def _section(r: TopicRecord) -> str:
     if r.text:
         parts.append(_text_html(r.text))
     if r.error:
-        parts.append(f"<p class=\"error\">This demo failed; the traceback:</p><pre>{html.escape(r.error)}</pre>")
+        parts.append(
+            f'<p class="error">This demo failed; the traceback:</p><pre>{html.escape(r.error)}</pre>'
+        )
     if r.metrics:
         rows = "".join(
             f'<tr><td>{html.escape(str(k))}</td><td class="num">{html.escape(_format_value(v))}</td></tr>'
             for k, v in r.metrics.items()
         )
-        parts.append(f"<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>")
+        parts.append(
+            f"<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
     for fig_name, png in r.figures.items():
         label = html.escape(fig_name)
         parts.append(
@@ -188,7 +192,14 @@ def write_report(out_dir, records, *, version, created, quick, seed, total_secon
     with atomic_write(json_path, "wb") as fh:
         fh.write(text.encode("utf-8"))
     html_path = out / "index.html"
-    page = render_html(records, version=version, created=created, quick=quick, seed=seed, total_seconds=total_seconds)
+    page = render_html(
+        records,
+        version=version,
+        created=created,
+        quick=quick,
+        seed=seed,
+        total_seconds=total_seconds,
+    )
     with atomic_write(html_path, "wb") as fh:
         fh.write(page.encode("utf-8"))
     for path in (json_path, html_path):

@@ -93,17 +93,23 @@ def load_face_directory(path, *, size=(64, 64), min_images=1):
     if not root.exists():
         raise FileNotFoundError(f"path {str(root)!r} does not exist.")
     if not root.is_dir():
-        raise NotADirectoryError(f"path must be a directory with one sub-directory per identity; {str(root)!r} is not a directory.")
+        raise NotADirectoryError(
+            f"path must be a directory with one sub-directory per identity; {str(root)!r} is not a directory."
+        )
     if size is not None:
         if len(tuple(size)) != 2 or any(int(s) != s or s < 1 for s in size):
-            raise ValueError(f"size must be (height, width) of positive ints or None; got {size!r}.")
+            raise ValueError(
+                f"size must be (height, width) of positive ints or None; got {size!r}."
+            )
         size = (int(size[0]), int(size[1]))
     if not isinstance(min_images, int) or min_images < 1:
         raise ValueError(f"min_images must be a positive int; got {min_images!r}.")
 
     images, labels, names = [], [], []
     for person in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = sorted(f for f in person.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_EXTENSIONS)
+        files = sorted(
+            f for f in person.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_EXTENSIONS
+        )
         if len(files) < min_images:
             continue
         for f in files:
@@ -117,5 +123,7 @@ def load_face_directory(path, *, size=(64, 64), min_images=1):
         )
     shapes = {im.shape for im in images}
     if len(shapes) > 1:
-        raise ValueError(f"The images have different sizes {sorted(shapes)}; pass size=(height, width) to resize them.")
+        raise ValueError(
+            f"The images have different sizes {sorted(shapes)}; pass size=(height, width) to resize them."
+        )
     return np.stack(images), np.asarray(labels, dtype=np.int64), names

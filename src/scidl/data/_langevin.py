@@ -343,7 +343,9 @@ def simulate_langevin(
     try:
         x = np.array(np.broadcast_to(start, (n, pot.dim)), dtype=np.float64)
     except ValueError as exc:
-        raise ValueError(f"x0 must have shape ({pot.dim},) or ({n}, {pot.dim}); got {np.shape(start)}.") from exc
+        raise ValueError(
+            f"x0 must have shape ({pot.dim},) or ({n}, {pot.dim}); got {np.shape(start)}."
+        ) from exc
     if not np.isfinite(x).all():
         raise ValueError("x0 contains NaN or infinity.")
     out = np.empty((n, n_steps, pot.dim))

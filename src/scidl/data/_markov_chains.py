@@ -275,7 +275,9 @@ def sqrt_model(n_samples, *, random_state=None):
     n_samples = _check_count(n_samples, "n_samples")
     rng = _rng(random_state)
     P = SQRT_TRANSITION_MATRIX
-    states, X = _hidden_chain_emissions(P, [[0.0, 1.0], [0.0, -1.0]], np.diag([30.0, 0.015]), n_samples, rng)
+    states, X = _hidden_chain_emissions(
+        P, [[0.0, 1.0], [0.0, -1.0]], np.diag([30.0, 0.015]), n_samples, rng
+    )
     X[:, 1] += np.sqrt(np.abs(X[:, 0]))
     return states, X
 
@@ -299,4 +301,3 @@ def swissroll_model(n_samples, *, random_state=None):
     states, Z = _hidden_chain_emissions(P, means, np.eye(2), n_samples, rng)
     x, y = Z[:, 0], Z[:, 1]
     return states, np.column_stack([x * np.cos(x), y, x * np.sin(x)])
-

@@ -116,7 +116,12 @@ def magnetization(spins):
 
 # --------------------------------------------------------------------------- updates
 def _neighbour_sum(s):
-    return np.roll(s, 1, axis=1) + np.roll(s, -1, axis=1) + np.roll(s, 1, axis=2) + np.roll(s, -1, axis=2)
+    return (
+        np.roll(s, 1, axis=1)
+        + np.roll(s, -1, axis=1)
+        + np.roll(s, 1, axis=2)
+        + np.roll(s, -1, axis=2)
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -246,7 +251,11 @@ def sample_ising(
     temps = np.atleast_1d(np.asarray(temperatures, dtype=np.float64))
     if temps.ndim != 1 or temps.size == 0 or not np.all(np.isfinite(temps)) or np.any(temps <= 0):
         raise ValueError(f"temperatures must be positive finite numbers; got {temperatures!r}.")
-    for name, value, low in (("n_samples", n_samples, 1), ("n_equilibration", n_equilibration, 0), ("n_between", n_between, 1)):
+    for name, value, low in (
+        ("n_samples", n_samples, 1),
+        ("n_equilibration", n_equilibration, 0),
+        ("n_between", n_between, 1),
+    ):
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
             raise ValueError(f"{name} must be an int >= {low}; got {value!r}.")
     n_chains = min(int(n_samples), 32) if n_chains is None else n_chains
@@ -263,7 +272,9 @@ def sample_ising(
     hot = chain_T >= CRITICAL_TEMPERATURE
     spins[hot] = rng.choice(np.array([-1, 1], dtype=np.int8), size=(int(hot.sum()), L, L))
     if wolff == "auto":
-        cluster_chains = np.flatnonzero((chain_T >= _WOLFF_WINDOW[0]) & (chain_T <= _WOLFF_WINDOW[1]))
+        cluster_chains = np.flatnonzero(
+            (chain_T >= _WOLFF_WINDOW[0]) & (chain_T <= _WOLFF_WINDOW[1])
+        )
     else:
         cluster_chains = np.arange(chain_T.size) if wolff else np.array([], dtype=int)
 
@@ -284,7 +295,9 @@ def sample_ising(
                 sweep()
         records.append(spins.copy())
     # (per_chain, n_T * n_chains, L, L) -> per temperature, chains first then time, first n_samples
-    stacked = np.stack(records, axis=1).reshape(temps.size, n_chains * per_chain, L, L)[:, :n_samples]
+    stacked = np.stack(records, axis=1).reshape(temps.size, n_chains * per_chain, L, L)[
+        :, :n_samples
+    ]
     X = stacked.reshape(-1, L, L)
     X *= rng.choice(np.array([-1, 1], dtype=np.int8), size=(len(X), 1, 1))
     T = np.repeat(temps, n_samples)

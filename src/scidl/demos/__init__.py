@@ -78,4 +78,13 @@ from scidl.demos._registry import (
     unregister,
 )
 
-__all__ = ["Demo", "DemoOutput", "DemoResult", "get_demo", "list_demos", "register", "run_demo", "unregister"]
+__all__ = [
+    "Demo",
+    "DemoOutput",
+    "DemoResult",
+    "get_demo",
+    "list_demos",
+    "register",
+    "run_demo",
+    "unregister",
+]

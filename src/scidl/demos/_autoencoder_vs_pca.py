@@ -42,7 +42,11 @@ def _reconstruction_figure(X_test, recons, idx, ks):
 def _error_figure(ks, errors):
     fig = Figure(figsize=(5.5, 4), layout="constrained")
     ax = fig.add_subplot()
-    labels = {"pca": "PCA", "linear_ae": "linear autoencoder", "nonlinear_ae": "nonlinear autoencoder"}
+    labels = {
+        "pca": "PCA",
+        "linear_ae": "linear autoencoder",
+        "nonlinear_ae": "nonlinear autoencoder",
+    }
     for (name, label), marker in zip(labels.items(), "os^"):
         ax.plot(ks, errors[name], marker=marker, label=label)
     ax.set_xscale("log", base=2)
@@ -89,7 +93,9 @@ def run(*, quick=False, random_state=0):
 
     start = time.perf_counter()
     X, y = load_mnist(flatten=True, normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=_N_TEST, random_state=random_state)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=_N_TEST, random_state=random_state
+    )
     ks, epochs = _KS, _FULL_EPOCHS
     if quick:
         X_train, y_train = X_train[: _QUICK["n_train"]], y_train[: _QUICK["n_train"]]
@@ -99,7 +105,9 @@ def run(*, quick=False, random_state=0):
     models = {
         "pca": lambda k: PCA(k),
         "linear_ae": lambda k: Autoencoder((), k, activation="identity", lr=3e-3, **common),
-        "nonlinear_ae": lambda k: Autoencoder(_HIDDEN, k, activation="relu", output_activation="sigmoid", lr=2e-3, **common),
+        "nonlinear_ae": lambda k: Autoencoder(
+            _HIDDEN, k, activation="relu", output_activation="sigmoid", lr=2e-3, **common
+        ),
     }
     errors = {name: [] for name in models}
     recons = {name: {} for name in models}
@@ -140,7 +148,11 @@ def run(*, quick=False, random_state=0):
         "than PCA (its optimum spans the same subspace), and on test digits it reaches "
         f"{errors['linear_ae'][i2]:.4f} against PCA's {errors['pca'][i2]:.4f} at k=2. The nonlinear autoencoder "
         f"bends its code around the data: at k=2 its error is {errors['nonlinear_ae'][i2]:.4f}, "
-        + (f"below PCA's at k = {', '.join(map(str, beats))}. " if beats else "not below PCA's in this run. ")
+        + (
+            f"below PCA's at k = {', '.join(map(str, beats))}. "
+            if beats
+            else "not below PCA's in this run. "
+        )
         + "At larger k PCA catches up, since many linear directions describe the remaining detail well. "
         "The 2D codes show the digits as clusters that the nonlinear code separates more clearly."
     )

@@ -38,25 +38,54 @@ def model_selection_demo(*, quick=False, random_state=0):
     model = make_feature_regression(PolynomialFeatures())
     curve = complexity_curve(model, X, y, "features__degree", degrees, cv=cv)
     alphas = list(np.logspace(-8, 1, 10))
-    ridge = complexity_curve(make_feature_regression(PolynomialFeatures(12)), X, y, "regressor__alpha", alphas, cv=cv)
+    ridge = complexity_curve(
+        make_feature_regression(PolynomialFeatures(12)), X, y, "regressor__alpha", alphas, cv=cv
+    )
     grid_degrees = [1, 3, 5, 9] if quick else degrees
-    search = GridSearchCV(model, {"features__degree": grid_degrees, "regressor__alpha": [0.0, 1e-4, 1e-2]}, cv=cv,
-                          scoring="neg_mean_squared_error").fit(X, y)
+    search = GridSearchCV(
+        model,
+        {"features__degree": grid_degrees, "regressor__alpha": [0.0, 1e-4, 1e-2]},
+        cv=cv,
+        scoring="neg_mean_squared_error",
+    ).fit(X, y)
 
     from scidl.nn import MLPRegressor
 
     widths = [(1,), (4,), (32,)] if quick else [(1,), (2,), (4,), (8,), (32,), (128,)]
-    width = complexity_curve(MLPRegressor(activation="tanh", lr=0.02, batch_size=64, max_epochs=40 if quick else 400,
-                                          random_state=random_state), X, y, "hidden_sizes", widths, cv=cv)
+    width = complexity_curve(
+        MLPRegressor(
+            activation="tanh",
+            lr=0.02,
+            batch_size=64,
+            max_epochs=40 if quick else 400,
+            random_state=random_state,
+        ),
+        X,
+        y,
+        "hidden_sizes",
+        widths,
+        cv=cv,
+    )
     x_test = np.linspace(-0.95, 0.95, 25)[:, None]
     n_rounds = 30 if quick else 400
     rows = []
     for d in (1, 3, 5, 9):
-        r = bias_variance_decomposition(make_feature_regression(PolynomialFeatures(d)), _target, X, x_test,
-                                        noise=noise, n_rounds=n_rounds, random_state=random_state)
-        rows.append((d, r.bias2, r.variance, r.noise, r.total, r.expected_error, r.expected_error_se))
+        r = bias_variance_decomposition(
+            make_feature_regression(PolynomialFeatures(d)),
+            _target,
+            X,
+            x_test,
+            noise=noise,
+            n_rounds=n_rounds,
+            random_state=random_state,
+        )
+        rows.append(
+            (d, r.bias2, r.variance, r.noise, r.total, r.expected_error, r.expected_error_se)
+        )
     table = "degree   bias^2  variance    noise      sum  test error (+- se)\n" + "\n".join(
-        f"{d:>6} {b:8.4f} {v:9.4f} {n:8.4f} {t:8.4f} {e:8.4f} (+- {se:.4f})" for d, b, v, n, t, e, se in rows)
+        f"{d:>6} {b:8.4f} {v:9.4f} {n:8.4f} {t:8.4f} {e:8.4f} (+- {se:.4f})"
+        for d, b, v, n, t, e, se in rows
+    )
 
     fig, axes = subplots(1, 3, figsize=(15, 3.8))
     plot_complexity_curve(curve, ax=axes[0], title="Polynomial degree (5-fold CV)")
@@ -64,7 +93,12 @@ def model_selection_demo(*, quick=False, random_state=0):
     plot_complexity_curve(width, ax=axes[2], log_x=True, title="MLP width (one tanh layer)")
     fig2, ax = subplots(figsize=(5.2, 3.8))
     ds = [r[0] for r in rows]
-    for k, label in ((1, "bias$^2$"), (2, "variance"), (4, "bias$^2$ + variance + noise"), (5, "test error (Monte Carlo)")):
+    for k, label in (
+        (1, "bias$^2$"),
+        (2, "variance"),
+        (4, "bias$^2$ + variance + noise"),
+        (5, "test error (Monte Carlo)"),
+    ):
         ax.plot(ds, [r[k] for r in rows], "o-", label=label)
     ax.set_yscale("log")
     ax.set_xlabel("polynomial degree")

@@ -23,9 +23,20 @@ def activations_demo(*, quick=False, random_state=0):
         names = names[:3]
     accuracy = {}
     for name in names:
-        clf = MLPClassifier((16, 16), activation=name, dropout=0.0, lr=0.01, max_epochs=5 if quick else 60,
-                            batch_size=32, random_state=random_state).fit(X, y)
+        clf = MLPClassifier(
+            (16, 16),
+            activation=name,
+            dropout=0.0,
+            lr=0.01,
+            max_epochs=5 if quick else 60,
+            batch_size=32,
+            random_state=random_state,
+        ).fit(X, y)
         accuracy[name] = float(clf.score(X, y))
     lines = "\n".join(f"{n:>12}: {a:.1%}" for n, a in accuracy.items())
     text = "Training accuracy of a 16-16 MLP on the moons with each activation:\n" + lines
-    return DemoOutput({f"train_accuracy_{k}": v for k, v in accuracy.items()}, {"activation_table": plot_activations()}, text)
+    return DemoOutput(
+        {f"train_accuracy_{k}": v for k, v in accuracy.items()},
+        {"activation_table": plot_activations()},
+        text,
+    )

@@ -32,18 +32,26 @@ def backprop_demo(*, quick=False, random_state=0):
     loss.backward()
     wt = torch.tensor(w, requires_grad=True)
     bt = torch.tensor(b, requires_grad=True)
-    lt = torch.nn.functional.cross_entropy(torch.tanh(torch.tensor(x) @ wt + bt), torch.tensor(labels))
+    lt = torch.nn.functional.cross_entropy(
+        torch.tanh(torch.tensor(x) @ wt + bt), torch.tensor(labels)
+    )
     lt.backward()
-    grad_error = float(max(np.abs(W.grad - wt.grad.numpy()).max(), np.abs(B.grad - bt.grad.numpy()).max()))
+    grad_error = float(
+        max(np.abs(W.grad - wt.grad.numpy()).max(), np.abs(B.grad - bt.grad.numpy()).max())
+    )
     dot_scidl = draw_graph(loss, show_grad=True)
     dot_torch = draw_graph(lt, show_grad=True)
 
     X, y = load_mnist(flatten=True, normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=1000, random_state=random_state)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=1000, random_state=random_state
+    )
     if quick:
         X_train, y_train = X_train[:1000], y_train[:1000]
     start = time.perf_counter()
-    clf = MLPClassifier((64,), max_epochs=2 if quick else 5, random_state=random_state).fit(X_train, y_train)
+    clf = MLPClassifier((64,), max_epochs=2 if quick else 5, random_state=random_state).fit(
+        X_train, y_train
+    )
     seconds = time.perf_counter() - start
     accuracy = float(clf.score(X_test, y_test))
 
@@ -52,9 +60,15 @@ def backprop_demo(*, quick=False, random_state=0):
     ax.set_xlabel("minibatch step")
     ax.set_ylabel("cross-entropy")
     ax.set_title("From-scratch MLP on MNIST")
-    metrics = {"max_grad_difference_vs_torch": grad_error, "mnist_test_accuracy": accuracy, "fit_seconds": seconds,
-               "n_train": len(X_train)}
-    text = (f"Gradients of a tanh layer + softmax cross-entropy agree with torch.autograd to {grad_error:.1e}. "
-            f"The from-scratch 784-64-10 MLP reaches {accuracy:.1%} test accuracy in {seconds:.1f} s.\n\n"
-            f"scidl.autodiff graph (DOT):\n{dot_scidl}\ntorch graph (DOT):\n{dot_torch}")
+    metrics = {
+        "max_grad_difference_vs_torch": grad_error,
+        "mnist_test_accuracy": accuracy,
+        "fit_seconds": seconds,
+        "n_train": len(X_train),
+    }
+    text = (
+        f"Gradients of a tanh layer + softmax cross-entropy agree with torch.autograd to {grad_error:.1e}. "
+        f"The from-scratch 784-64-10 MLP reaches {accuracy:.1%} test accuracy in {seconds:.1f} s.\n\n"
+        f"scidl.autodiff graph (DOT):\n{dot_scidl}\ntorch graph (DOT):\n{dot_torch}"
+    )
     return DemoOutput(metrics, {"scratch_mlp_loss": fig}, text)

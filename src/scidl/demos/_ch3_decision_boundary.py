@@ -28,8 +28,15 @@ def decision_boundary_demo(*, quick=False, random_state=0):
 
     X, y = make_moons(200, noise=0.2, random_state=random_state)
     rec = boundary_recorder(X, every=1, on="batch", resolution=40 if quick else 80)
-    clf = MLPClassifier((32, 32), dropout=0.0, lr=0.01, batch_size=20, max_epochs=3 if quick else 20,
-                        random_state=random_state, callbacks=[rec]).fit(X, y)
+    clf = MLPClassifier(
+        (32, 32),
+        dropout=0.0,
+        lr=0.01,
+        batch_size=20,
+        max_epochs=3 if quick else 20,
+        random_state=random_state,
+        callbacks=[rec],
+    ).fit(X, y)
     svm = SVC(kernel="rbf", C=1.0).fit(X, y)
     fig = plot_boundary_snapshots(rec, X, y, n_panels=5 if quick else 7, reference=svm)
     figures = {"boundary_snapshots": fig}
@@ -38,8 +45,14 @@ def decision_boundary_demo(*, quick=False, random_state=0):
             path = save_boundary_animation(rec, X, y, Path(tmp) / "decision_boundary.gif")
             if path is not None:
                 figures["boundary_animation"] = Path(path).read_bytes()
-    metrics = {"mlp_train_accuracy": float(clf.score(X, y)), "svm_train_accuracy": float(svm.score(X, y)),
-               "n_snapshots": len(rec.records), "animated": "boundary_animation" in figures}
-    text = (f"{len(rec.records)} snapshots of the boundary (one per batch). The MLP ends at "
-            f"{metrics['mlp_train_accuracy']:.1%} training accuracy, the RBF SVM at {metrics['svm_train_accuracy']:.1%}.")
+    metrics = {
+        "mlp_train_accuracy": float(clf.score(X, y)),
+        "svm_train_accuracy": float(svm.score(X, y)),
+        "n_snapshots": len(rec.records),
+        "animated": "boundary_animation" in figures,
+    }
+    text = (
+        f"{len(rec.records)} snapshots of the boundary (one per batch). The MLP ends at "
+        f"{metrics['mlp_train_accuracy']:.1%} training accuracy, the RBF SVM at {metrics['svm_train_accuracy']:.1%}."
+    )
     return DemoOutput(metrics, figures, text)

@@ -20,7 +20,9 @@ def perceptron_demo(*, quick=False, random_state=0):
     from scidl.linear._perceptron import Perceptron, novikoff_bound
     from scidl.plot import plot_decision_boundary, subplots
 
-    X, y = make_blobs(100, centers=[[-1.5, -1.0], [1.5, 1.0]], cluster_std=0.6, random_state=random_state)
+    X, y = make_blobs(
+        100, centers=[[-1.5, -1.0], [1.5, 1.0]], cluster_std=0.6, random_state=random_state
+    )
     keep = np.abs(X @ np.array([1.5, 1.0])) > 0.3  # a clear gap: linearly separable with a margin
     X, y = X[keep], y[keep]
     perceptron = Perceptron(shuffle=True, random_state=random_state).fit(X, y)
@@ -31,7 +33,14 @@ def perceptron_demo(*, quick=False, random_state=0):
     margin_p = float(np.min((2 * y - 1) * (X @ wp + bp)) / np.linalg.norm(wp))
     bound = novikoff_bound(X, y, np.append(w, b)) if perceptron.converged_ else float("inf")
     fig, axes = subplots(1, 2, figsize=(10, 4))
-    plot_decision_boundary(perceptron, X, y, proba=False, ax=axes[0], title=f"Perceptron ({perceptron.n_updates_} updates)")
+    plot_decision_boundary(
+        perceptron,
+        X,
+        y,
+        proba=False,
+        ax=axes[0],
+        title=f"Perceptron ({perceptron.n_updates_} updates)",
+    )
     plot_decision_boundary(svm, X, y, proba=False, ax=axes[1], title="Linear SVM (maximum margin)")
     metrics = {
         "converged": bool(perceptron.converged_),
@@ -47,4 +56,3 @@ def perceptron_demo(*, quick=False, random_state=0):
         f"the SVM's maximum margin is {margin_svm:.3f}."
     )
     return DemoOutput(metrics, {"perceptron_vs_svm": fig}, text)
-

@@ -31,7 +31,14 @@ def minimization_demo(*, quick=False, random_state=0):
         paths = {m: trace(m, name, steps=300 if quick else 1000, until=tol) for m in shown}
         plot_trajectories(name, paths, ax=ax, resolution=80 if quick else 200)
     axes.ravel()[-1].set_visible(False)
-    text = (f"Steps to come within {tol:g} of a minimum (at most {max_steps}; Newton's method heads for the "
-            "saddle point of the saddle function, which is not a minimum):\n" + format_table(table, max_steps=max_steps))
-    metrics = {"steps_to_tolerance": {m: {f: (-1 if v is None else v) for f, v in row.items()} for m, row in table.items()}}
+    text = (
+        f"Steps to come within {tol:g} of a minimum (at most {max_steps}; Newton's method heads for the "
+        "saddle point of the saddle function, which is not a minimum):\n"
+        + format_table(table, max_steps=max_steps)
+    )
+    metrics = {
+        "steps_to_tolerance": {
+            m: {f: (-1 if v is None else v) for f, v in row.items()} for m, row in table.items()
+        }
+    }
     return DemoOutput(metrics, {"trajectories": fig}, text)

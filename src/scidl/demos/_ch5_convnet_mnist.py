@@ -29,7 +29,9 @@ def convnet_mnist_demo(*, quick=False, random_state=0):
     from scidl.plot._cnn import plot_feature_maps, plot_learned_filters
 
     X, y = load_mnist(flatten=False, normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=_N_TEST, random_state=random_state)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=_N_TEST, random_state=random_state
+    )
     params = {}
     if quick:
         X_train, y_train = X_train[:_N_TRAIN_QUICK], y_train[:_N_TRAIN_QUICK]
@@ -60,7 +62,10 @@ def convnet_mnist_demo(*, quick=False, random_state=0):
         "learned_filters": plot_learned_filters(clf),
         "feature_maps": plot_feature_maps(clf, X_test[0]),
         "misclassified": plot_image_grid(
-            X_test[shown], y_test[shown], predicted[shown], ncols=10,
+            X_test[shown],
+            y_test[shown],
+            predicted[shown],
+            ncols=10,
             title=f"Misclassified test digits, true→predicted ({len(shown)} of {len(wrong)})",
         ),
         "confusion_matrix": plot_confusion_matrix(y_test, predicted),

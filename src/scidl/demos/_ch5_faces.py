@@ -31,10 +31,19 @@ def faces_demo(*, quick=False, random_state=0):
     flat = X.reshape(len(X), -1)
     n_folds = 3 if quick else 5
     cv = StratifiedKFold(n_folds, shuffle=True, random_state=random_state)
-    eigen = make_pipeline(PCA(n_components=20, whiten=True, random_state=random_state), LogisticRegression(C=1.0, max_iter=2000))
+    eigen = make_pipeline(
+        PCA(n_components=20, whiten=True, random_state=random_state),
+        LogisticRegression(C=1.0, max_iter=2000),
+    )
     cnn = ConvNetClassifier(
-        (8, 16), hidden_sizes=(32,), dropout=0.25, max_shift=1, lr=3e-3, batch_size=32,
-        max_epochs=8 if quick else 30, random_state=random_state,
+        (8, 16),
+        hidden_sizes=(32,),
+        dropout=0.25,
+        max_shift=1,
+        lr=3e-3,
+        batch_size=32,
+        max_epochs=8 if quick else 30,
+        random_state=random_state,
     )
     pred_eigen = cross_val_predict(eigen, flat, y, cv=cv)
     pred_cnn = cross_val_predict(cnn, X, y, cv=cv)
@@ -56,15 +65,27 @@ def faces_demo(*, quick=False, random_state=0):
     wrong = np.flatnonzero(pred_cnn != y)
     figures = {
         "eigenfaces": plot_image_grid(
-            pca.components_, labels=[f"PC {i + 1}" for i in range(_N_EIGENFACES_SHOWN)], ncols=8, shape=(25, 25),
-            cmap="RdBu_r", title="Eigenfaces: principal components of the faces",
+            pca.components_,
+            labels=[f"PC {i + 1}" for i in range(_N_EIGENFACES_SHOWN)],
+            ncols=8,
+            shape=(25, 25),
+            cmap="RdBu_r",
+            title="Eigenfaces: principal components of the faces",
         ),
         "misclassified_convnet": plot_image_grid(
-            X[wrong], names[y[wrong]], names[pred_cnn[wrong]], ncols=8, cmap="gray",
+            X[wrong],
+            names[y[wrong]],
+            names[pred_cnn[wrong]],
+            ncols=8,
+            cmap="gray",
             title=f"Images the ConvNet gets wrong in cross-validation ({len(wrong)} of {len(X)})",
         ),
         "misclassified_eigenfaces": plot_image_grid(
-            X[pred_eigen != y], names[y[pred_eigen != y]], names[pred_eigen[pred_eigen != y]], ncols=8, cmap="gray",
+            X[pred_eigen != y],
+            names[y[pred_eigen != y]],
+            names[pred_eigen[pred_eigen != y]],
+            ncols=8,
+            cmap="gray",
             title=f"Images eigenfaces + logistic regression get wrong ({int(np.sum(pred_eigen != y))} of {len(X)})",
         ),
     }

@@ -6,7 +6,16 @@ import numpy as np
 
 from scidl.demos._registry import DemoOutput, register
 
-_SHOWN = ("box", "gaussian", "sharpen", "sobel_x", "sobel_y", "laplacian", "line_horizontal", "gabor_45")
+_SHOWN = (
+    "box",
+    "gaussian",
+    "sharpen",
+    "sobel_x",
+    "sobel_y",
+    "laplacian",
+    "line_horizontal",
+    "gabor_45",
+)
 
 
 def _photograph(quick):
@@ -42,7 +51,9 @@ def filters_demo(*, quick=False, random_state=0):
         "n_kernels": len(kernels),
         "photo_shape": "x".join(map(str, photo.shape)),
         "edge_pixel_fraction": edge_fraction,
-        "blur_variance_ratio": float(apply_filter(photo, KERNELS["gaussian"])[3:-3, 3:-3].var() / photo[3:-3, 3:-3].var()),
+        "blur_variance_ratio": float(
+            apply_filter(photo, KERNELS["gaussian"])[3:-3, 3:-3].var() / photo[3:-3, 3:-3].var()
+        ),
     }
     text = (
         "Each column shows one 3x3 or 7x7 kernel (red positive, blue negative weights) and what it does when slid over "

@@ -17,7 +17,15 @@ def _ising_data(L, temperatures, n_samples, random_state):
     """Sampling is the expensive part: cache it for the process (the arrays are read-only)."""
     from scidl.data.ising import sample_ising
 
-    arrays = sample_ising(L, temperatures, n_samples, n_chains=min(n_samples, 50), n_equilibration=150, n_between=10, random_state=random_state)
+    arrays = sample_ising(
+        L,
+        temperatures,
+        n_samples,
+        n_chains=min(n_samples, 50),
+        n_equilibration=150,
+        n_between=10,
+        random_state=random_state,
+    )
     for a in arrays:
         a.setflags(write=False)
     return arrays
@@ -60,13 +68,23 @@ def ising_demo(*, quick=False, random_state=0):
     ordered = (T < _ORDERED_BELOW).astype(np.int64)
     known = (T < _ORDERED_BELOW) | (T > _DISORDERED_ABOVE)
     critical = ~known
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X[known], ordered[known], test_size=0.2, random_state=random_state)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X[known], ordered[known], test_size=0.2, random_state=random_state
+    )
 
     cnn = ConvNetClassifier(
-        (8, 16), hidden_sizes=(32,), dropout=0.25, max_shift=0, lr=3e-3, batch_size=32,
-        max_epochs=10, random_state=random_state,
+        (8, 16),
+        hidden_sizes=(32,),
+        dropout=0.25,
+        max_shift=0,
+        lr=3e-3,
+        batch_size=32,
+        max_epochs=10,
+        random_state=random_state,
     ).fit(X_train, y_train)
-    logistic = LogisticRegression(C=1.0, max_iter=1000).fit(X_train.reshape(len(X_train), -1), y_train)
+    logistic = LogisticRegression(C=1.0, max_iter=1000).fit(
+        X_train.reshape(len(X_train), -1), y_train
+    )
 
     truth_critical = (T[critical] < CRITICAL_TEMPERATURE).astype(np.int64)
     p_cnn = cnn.predict_proba(X)[:, 1]
@@ -88,15 +106,29 @@ def ising_demo(*, quick=False, random_state=0):
 
     fig, axes = subplots(1, 2, figsize=(10, 3.8))
     ax = axes[0]
-    ax.axvspan(_ORDERED_BELOW, _DISORDERED_ABOVE, color="0.9", label="critical region (not trained on)")
+    ax.axvspan(
+        _ORDERED_BELOW, _DISORDERED_ABOVE, color="0.9", label="critical region (not trained on)"
+    )
     ax.plot(temps, mean_p_cnn, "o-", color=PALETTE[0], label="ConvNet")
     ax.plot(temps, mean_p_log, "s--", color=PALETTE[1], label="logistic regression")
-    ax.axvline(CRITICAL_TEMPERATURE, color="k", lw=1, label=f"Onsager $T_c$ = {CRITICAL_TEMPERATURE:.3f}")
+    ax.axvline(
+        CRITICAL_TEMPERATURE, color="k", lw=1, label=f"Onsager $T_c$ = {CRITICAL_TEMPERATURE:.3f}"
+    )
     ax.axhline(0.5, color="0.5", lw=0.8, ls=":")
-    ax.set(xlabel="temperature T", ylabel="mean P(ordered)", title=f"Phase probability ({L}x{L} lattices)")
+    ax.set(
+        xlabel="temperature T",
+        ylabel="mean P(ordered)",
+        title=f"Phase probability ({L}x{L} lattices)",
+    )
     ax.legend(fontsize=8)
     ax = axes[1]
-    ax.plot(temps, [np.abs(m[T == t]).mean() for t in temps], "o", color=PALETTE[2], label=f"Monte Carlo, L = {L}")
+    ax.plot(
+        temps,
+        [np.abs(m[T == t]).mean() for t in temps],
+        "o",
+        color=PALETTE[2],
+        label=f"Monte Carlo, L = {L}",
+    )
     fine = np.linspace(0.2, 4.0, 400)
     ax.plot(fine, onsager_magnetization(fine), "k-", lw=1, label="Onsager (L = ∞)")
     ax.set(xlabel="temperature T", ylabel="mean |m|", title="Magnetisation")
@@ -105,7 +137,13 @@ def ising_demo(*, quick=False, random_state=0):
     idx = [int(np.flatnonzero(T == t)[0]) for t in shown_T]
     figures = {
         "phase_probability": fig,
-        "configurations": plot_image_grid(X[idx], labels=[f"T = {t}" for t in shown_T], ncols=5, cmap="gray", title="Ising configurations"),
+        "configurations": plot_image_grid(
+            X[idx],
+            labels=[f"T = {t}" for t in shown_T],
+            ncols=5,
+            cmap="gray",
+            title="Ising configurations",
+        ),
     }
     text = (
         f"{len(X)} configurations of the {L}x{L} Ising model at {len(temps)} temperatures. Trained only on ordered "

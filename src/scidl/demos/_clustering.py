@@ -29,8 +29,12 @@ def _toy_sets(n, seed):
 
 def _scatter(ax, X, labels, title):
     noise = labels == -1
-    ax.scatter(X[noise, 0], X[noise, 1], c="0.7", s=5, marker="x", label="noise" if noise.any() else None)
-    ax.scatter(X[~noise, 0], X[~noise, 1], c=labels[~noise] % 10, cmap="tab10", vmin=-0.5, vmax=9.5, s=5)
+    ax.scatter(
+        X[noise, 0], X[noise, 1], c="0.7", s=5, marker="x", label="noise" if noise.any() else None
+    )
+    ax.scatter(
+        X[~noise, 0], X[~noise, 1], c=labels[~noise] % 10, cmap="tab10", vmin=-0.5, vmax=9.5, s=5
+    )
     ax.set_title(title, fontsize=9)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -102,8 +106,18 @@ def run(*, quick=False, random_state=0):
         metrics[f"{name}_dbscan_eps"] = eps
         metrics[f"{name}_dbscan_clusters"] = int(len(set(db.labels_.tolist()) - {-1}))
         metrics[f"{name}_dbscan_noise_fraction"] = float(np.mean(db.labels_ == -1))
-        _scatter(axes[0, j], X, km.labels_, f"k-means, k={n_classes}: accuracy {metrics[f'{name}_kmeans_accuracy']:.2f}")
-        _scatter(axes[1, j], X, db.labels_, f"DBSCAN, eps={eps:.2f}: accuracy {metrics[f'{name}_dbscan_accuracy']:.2f}")
+        _scatter(
+            axes[0, j],
+            X,
+            km.labels_,
+            f"k-means, k={n_classes}: accuracy {metrics[f'{name}_kmeans_accuracy']:.2f}",
+        )
+        _scatter(
+            axes[1, j],
+            X,
+            db.labels_,
+            f"DBSCAN, eps={eps:.2f}: accuracy {metrics[f'{name}_dbscan_accuracy']:.2f}",
+        )
     axes[0, 0].set_ylabel("k-means")
     axes[1, 0].set_ylabel("DBSCAN")
     toy_fig.suptitle("k-means finds round clusters; DBSCAN follows density")
@@ -115,8 +129,17 @@ def run(*, quick=False, random_state=0):
     rng = np.random.default_rng(random_state)
     idx = rng.permutation(len(X))[: settings["n_mnist"]]  # the sample is sorted by digit
     X, y = X[idx], y[idx]
-    ae = Autoencoder(_HIDDEN, _N_CODES, activation="relu", output_activation="sigmoid", max_epochs=settings["epochs"],
-                     batch_size=128, lr=2e-3, patience=5, random_state=random_state).fit(X)
+    ae = Autoencoder(
+        _HIDDEN,
+        _N_CODES,
+        activation="relu",
+        output_activation="sigmoid",
+        max_epochs=settings["epochs"],
+        batch_size=128,
+        lr=2e-3,
+        patience=5,
+        random_state=random_state,
+    ).fit(X)
     representations = {
         "pixels": X,
         f"PCA, {_N_CODES} comp.": PCA(_N_CODES).fit_transform(X),
@@ -133,7 +156,11 @@ def run(*, quick=False, random_state=0):
     metrics["mnist_ae_epochs"] = int(ae.n_epochs_)
     metrics["seconds"] = time.perf_counter() - start
 
-    figures = {"toy_clusterings": toy_fig, "k_distance": k_fig, "mnist_scores": _mnist_figure(mnist)}
+    figures = {
+        "toy_clusterings": toy_fig,
+        "k_distance": k_fig,
+        "mnist_scores": _mnist_figure(mnist),
+    }
     m = metrics
     text = (
         "k-means puts each point in the cluster of its nearest centre, so its clusters are convex cells: it "

@@ -76,7 +76,14 @@ def _compare_slow_coordinates(*, quick, random_state):
     # are hidden ones: with exactly 4 on the swissroll it merged two states on 3 of 5 seeds.
     toys = {  # generator, hidden chain, frames, TICA/TAE dim, TAE epochs, VAMPnet (dim, epochs, batch, lr)
         "sqrt": (sqrt_model, SQRT_TRANSITION_MATRIX, 3000, 1, 20, (2, 20, 256, 5e-3)),
-        "swissroll": (swissroll_model, SWISSROLL_TRANSITION_MATRIX, 5000, 2, 20, (6, 40, 512, 1e-2)),
+        "swissroll": (
+            swissroll_model,
+            SWISSROLL_TRANSITION_MATRIX,
+            5000,
+            2,
+            20,
+            (6, 40, 512, 1e-2),
+        ),
     }
     results, rows = {}, {}
     for name, (model, P, n, dim, epochs, (v_dim, v_epochs, v_batch, v_lr)) in toys.items():
@@ -84,8 +91,17 @@ def _compare_slow_coordinates(*, quick, random_state):
         n_states = P.shape[0]
         methods = {
             "TICA": TICA(lagtime=1, dim=dim),
-            "TAE": TimeLaggedAutoencoder(lagtime=1, dim=dim, max_epochs=epochs, lr=1e-2, random_state=random_state),
-            "VAMPnet": VAMPNet(lagtime=1, dim=v_dim, max_epochs=v_epochs, batch_size=v_batch, lr=v_lr, random_state=random_state),
+            "TAE": TimeLaggedAutoencoder(
+                lagtime=1, dim=dim, max_epochs=epochs, lr=1e-2, random_state=random_state
+            ),
+            "VAMPnet": VAMPNet(
+                lagtime=1,
+                dim=v_dim,
+                max_epochs=v_epochs,
+                batch_size=v_batch,
+                lr=v_lr,
+                random_state=random_state,
+            ),
         }
         res, coords = {"exact_timescale": _hidden_chain_timescale(P)}, {}
         for label, est in methods.items():
@@ -99,14 +115,17 @@ def _compare_slow_coordinates(*, quick, random_state):
             coords[label] = Y if label != "VAMPnet" else Y[:, :1]
         results[name] = res
         rows[name] = (states, coords)
-    return results, plot_hidden_state_separation(rows, title="Hidden states seen by TICA, TAE and VAMPnet")
+    return results, plot_hidden_state_separation(
+        rows, title="Hidden states seen by TICA, TAE and VAMPnet"
+    )
 
 
 def _comparison_text(comparison):
     parts = []
     for name, res in comparison.items():
         cells = ", ".join(
-            f"{m} {res[m]['canonical_correlation']:.2f} / {res[m]['msm_timescale']:.1f}" for m in ("TICA", "TAE", "VAMPnet")
+            f"{m} {res[m]['canonical_correlation']:.2f} / {res[m]['msm_timescale']:.1f}"
+            for m in ("TICA", "TAE", "VAMPnet")
         )
         parts.append(f"{name} (exact timescale {res['exact_timescale']:.1f} steps): {cells}")
     return (
@@ -116,7 +135,11 @@ def _comparison_text(comparison):
     )
 
 
-@register("kinetics", "Molecular kinetics: TICA, Markov state models and time-lagged autoencoders", chapter=7)
+@register(
+    "kinetics",
+    "Molecular kinetics: TICA, Markov state models and time-lagged autoencoders",
+    chapter=7,
+)
 def run(*, quick=False, random_state=0):
     """Run the kinetics demo; returns a :class:`DemoOutput` (metrics, figures, text).
 
@@ -146,14 +169,18 @@ def run(*, quick=False, random_state=0):
 
     pot = get_potential("triple_well_2d")
     x0 = pot.x0 + 0.5 * np.random.default_rng(random_state).normal(size=(n_walkers, 2))
-    X = simulate_langevin(pot, n_frames, n_walkers=n_walkers, dt=_DT, stride=_STRIDE, x0=x0, random_state=random_state)
+    X = simulate_langevin(
+        pot, n_frames, n_walkers=n_walkers, dt=_DT, stride=_STRIDE, x0=x0, random_state=random_state
+    )
     trajs = list(X)
     ref = langevin_reference(pot, n_grid=80 if quick else 120, n_timescales=3)
 
     tica = TICA(lagtime=msm_lag, dim=2).fit(trajs)
     Y = tica.transform(trajs)
     km, dtrajs = _cluster(Y, n_clusters, random_state)
-    its = implied_timescales(dtrajs, lagtimes, n_timescales=3, n_bootstrap=n_boot, random_state=random_state)
+    its = implied_timescales(
+        dtrajs, lagtimes, n_timescales=3, n_bootstrap=n_boot, random_state=random_state
+    )
     msm = MarkovStateModel(lagtime=msm_lag).fit(dtrajs)
     t_msm = msm.timescales(2) * _FRAME
     pc = msm.pcca(3)
@@ -163,7 +190,9 @@ def run(*, quick=False, random_state=0):
     flat_x = np.concatenate(trajs)
     flat_d = np.concatenate(dtrajs)
     counts = np.bincount(flat_d, minlength=n_clusters)[:, None]
-    centers_xy = np.stack([np.bincount(flat_d, flat_x[:, k], minlength=n_clusters) for k in range(2)], axis=1) / np.maximum(counts, 1)
+    centers_xy = np.stack(
+        [np.bincount(flat_d, flat_x[:, k], minlength=n_clusters) for k in range(2)], axis=1
+    ) / np.maximum(counts, 1)
     centers_xy = centers_xy[msm.active_set_]
 
     # The MSM transition matrix is the least-squares propagator of one-hot state indicators.

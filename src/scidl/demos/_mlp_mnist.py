@@ -27,7 +27,9 @@ def mlp_mnist_demo(*, quick=False, random_state=0):
     from scidl.plot import plot_confusion_matrix, plot_history, plot_image_grid
 
     X, y = load_mnist(flatten=True, normalize=True)
-    X_train, X_test, y_train, y_test = train_test_split_stratified(X, y, test_size=_N_TEST, random_state=random_state)
+    X_train, X_test, y_train, y_test = train_test_split_stratified(
+        X, y, test_size=_N_TEST, random_state=random_state
+    )
     params = {}
     if quick:
         # The training part is already shuffled, so its head is a random subset.
@@ -57,7 +59,11 @@ def mlp_mnist_demo(*, quick=False, random_state=0):
     figures = {
         "learning_curves": plot_history(clf),
         "misclassified": plot_image_grid(
-            X_test[shown], y_test[shown], predicted[shown], ncols=10, shape=(28, 28),
+            X_test[shown],
+            y_test[shown],
+            predicted[shown],
+            ncols=10,
+            shape=(28, 28),
             title=f"Misclassified test digits, true→predicted ({len(shown)} of {len(wrong)})",
         ),
         "confusion_matrix": plot_confusion_matrix(y_test, predicted),
@@ -73,5 +79,7 @@ def mlp_mnist_demo(*, quick=False, random_state=0):
         "convolutions (chapter 5) build that in."
     )
     if quick:
-        text += f" (Quick mode: {len(X_train)} training images and at most {_MAX_EPOCHS_QUICK} epochs.)"
+        text += (
+            f" (Quick mode: {len(X_train)} training images and at most {_MAX_EPOCHS_QUICK} epochs.)"
+        )
     return DemoOutput(metrics, figures, text)

@@ -96,15 +96,23 @@ def register(name, title, chapter):
     >>> unregister("hello-demo")
     """
     if not isinstance(name, str) or not name or name != name.strip().lower() or " " in name:
-        raise ValueError(f"name must be a non-empty lower-case string without spaces; got {name!r}.")
-    if isinstance(chapter, bool) or not isinstance(chapter, numbers.Integral) or not 1 <= chapter <= 11:
+        raise ValueError(
+            f"name must be a non-empty lower-case string without spaces; got {name!r}."
+        )
+    if (
+        isinstance(chapter, bool)
+        or not isinstance(chapter, numbers.Integral)
+        or not 1 <= chapter <= 11
+    ):
         raise ValueError(f"chapter must be an int from 1 to 11 (the syllabus); got {chapter!r}.")
 
     def decorator(func):
         if name in _REGISTRY:
             raise ValueError(f"a demo named {name!r} is already registered.")
         doc = inspect.getdoc(func) or ""
-        _REGISTRY[name] = Demo(name, str(title), int(chapter), func, doc.split("\n\n")[0].replace("\n", " "))
+        _REGISTRY[name] = Demo(
+            name, str(title), int(chapter), func, doc.split("\n\n")[0].replace("\n", " ")
+        )
         return func
 
     return decorator
@@ -149,7 +157,9 @@ def _jsonable(value, where):
         return [_jsonable(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if hasattr(value, "tolist"):  # numpy arrays and 0-d arrays
         return _jsonable(value.tolist(), where)
-    raise TypeError(f"demo metric {where} must be a number or a string; got {type(value).__name__}.")
+    raise TypeError(
+        f"demo metric {where} must be a number or a string; got {type(value).__name__}."
+    )
 
 
 def run_demo(name, *, quick=False, random_state=0):
@@ -171,7 +181,11 @@ def run_demo(name, *, quick=False, random_state=0):
     DemoResult
     """
     demo = get_demo(name)
-    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral) or random_state < 0:
+    if (
+        isinstance(random_state, bool)
+        or not isinstance(random_state, numbers.Integral)
+        or random_state < 0
+    ):
         raise ValueError(f"random_state must be a non-negative int; got {random_state!r}.")
     start = time.perf_counter()
     output = demo.func(quick=bool(quick), random_state=int(random_state))
@@ -184,5 +198,14 @@ def run_demo(name, *, quick=False, random_state=0):
     for key, fig in figures.items():
         encoded = isinstance(fig, bytes) and fig[:4] in (b"GIF8", b"\x89PNG")
         if not (isinstance(fig, Figure) or encoded):
-            raise TypeError(f"demo {name!r} figure {key!r} must be a matplotlib Figure or GIF/PNG bytes; got {type(fig).__name__}.")
-    return DemoResult(name=demo.name, title=demo.title, metrics=metrics, figures=figures, text=str(output.text), seconds=seconds)
+            raise TypeError(
+                f"demo {name!r} figure {key!r} must be a matplotlib Figure or GIF/PNG bytes; got {type(fig).__name__}."
+            )
+    return DemoResult(
+        name=demo.name,
+        title=demo.title,
+        metrics=metrics,
+        figures=figures,
+        text=str(output.text),
+        seconds=seconds,
+    )

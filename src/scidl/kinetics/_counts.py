@@ -65,7 +65,9 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
         raise ValueError(f"mode must be 'sliding', 'sample' or 'effective'; got {mode!r}.")
     longest = max(d.size for d in dtrajs)
     if longest <= lagtime:
-        raise ValueError(f"lagtime={lagtime} is not shorter than the longest trajectory ({longest} frames); no transitions to count.")
+        raise ValueError(
+            f"lagtime={lagtime} is not shorter than the longest trajectory ({longest} frames); no transitions to count."
+        )
     n_seen = int(max(d.max() for d in dtrajs)) + 1
     n = n_seen if n_states is None else int(n_states)
     if n < n_seen:
@@ -83,7 +85,9 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
         C = np.bincount(codes, minlength=n * n).reshape(n, n).astype(np.float64)
     else:
         uniq, cnt = np.unique(codes, return_counts=True)
-        C = scipy.sparse.coo_matrix((cnt.astype(np.float64), (uniq // n, uniq % n)), shape=(n, n)).toarray()
+        C = scipy.sparse.coo_matrix(
+            (cnt.astype(np.float64), (uniq // n, uniq % n)), shape=(n, n)
+        ).toarray()
     if mode == "effective":
         C = _effective_counts(dtrajs, lagtime, C)
     return C

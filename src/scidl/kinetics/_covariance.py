@@ -13,6 +13,7 @@ from scidl.utils import InstanceOf, Interval, check_fitted, resolve_device, vali
 
 __all__ = ["Covariance", "lagged_pairs"]
 
+
 class _TorchDeviceConstraint:
     """Accepts a ``torch.device`` without importing torch at module import."""
 
@@ -248,7 +249,9 @@ class Covariance(PersistenceMixin, BaseEstimator):
     def _validate(self):
         validate_params(self, self._parameter_constraints)
         if self.lagtime is None and (self.compute_c0t or self.compute_ctt or self.reversible):
-            raise ValueError("compute_c0t, compute_ctt and reversible need a lagtime; got lagtime=None.")
+            raise ValueError(
+                "compute_c0t, compute_ctt and reversible need a lagtime; got lagtime=None."
+            )
 
     def fit(self, X, y=None, *, weights=None):
         """Estimate the covariances from one trajectory or a list of them.
@@ -265,11 +268,18 @@ class Covariance(PersistenceMixin, BaseEstimator):
         """Add one trajectory (or a list) to the running estimate; equal to fitting all at once."""
         self._validate()
         first = not hasattr(self, "_moments")
-        trajs = as_trajectories(X, n_features=None if first else self.n_features_in_, owner=type(self).__name__)
+        trajs = as_trajectories(
+            X, n_features=None if first else self.n_features_in_, owner=type(self).__name__
+        )
         wlist = None
         if weights is not None:
-            wlist = [np.asarray(w, dtype=np.float64).ravel() for w in (weights if isinstance(weights, list | tuple) else [weights])]
-            if len(wlist) != len(trajs) or any(w.shape[0] != t.shape[0] for w, t in zip(wlist, trajs)):
+            wlist = [
+                np.asarray(w, dtype=np.float64).ravel()
+                for w in (weights if isinstance(weights, list | tuple) else [weights])
+            ]
+            if len(wlist) != len(trajs) or any(
+                w.shape[0] != t.shape[0] for w, t in zip(wlist, trajs)
+            ):
                 raise ValueError("weights must have one entry per frame of each trajectory in X.")
             if any((w < 0).any() or not np.isfinite(w).all() for w in wlist):
                 raise ValueError("weights must be finite and non-negative.")
@@ -293,7 +303,9 @@ class Covariance(PersistenceMixin, BaseEstimator):
             if T <= tau:
                 continue
             n_pairs = T - tau
-            if device is None and wlist is None:  # the common case: overlapping blocks, two products each
+            if (
+                device is None and wlist is None
+            ):  # the common case: overlapping blocks, two products each
                 step = min(self.chunksize, _BLOCK)
                 buf = np.empty((min(step, n_pairs) + tau, t.shape[1]))
                 for s in range(0, n_pairs, step):
@@ -319,7 +331,9 @@ class Covariance(PersistenceMixin, BaseEstimator):
         m = self._moments
         n = m.w
         if n - (1 if self.bessel else 0) <= 0:
-            raise ValueError(f"Too few lagged pairs ({n:g}) for Bessel's correction; use bessel=False.")
+            raise ValueError(
+                f"Too few lagged pairs ({n:g}) for Bessel's correction; use bessel=False."
+            )
         if self.reversible:
             mean = 0.5 * (m.mx + m.my) if self.remove_mean else np.zeros_like(m.mx)
             dx, dy = m.mx - mean, m.my - mean

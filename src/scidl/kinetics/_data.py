@@ -34,7 +34,9 @@ def _check_trajectory(x, name, allow_3d):
         input_name=name,
     )
     if arr.ndim > 3:
-        raise ValueError(f"Expected 2D (frames, features) or 3D (trajectories, frames, features) array for {name}; got {arr.ndim}D.")
+        raise ValueError(
+            f"Expected 2D (frames, features) or 3D (trajectories, frames, features) array for {name}; got {arr.ndim}D."
+        )
     return arr
 
 
@@ -55,7 +57,9 @@ def trajectories_and_kind(X, *, name="X", n_features=None, owner="the estimator"
     for i, t in enumerate(trajs):
         if t.shape[1] != d:
             which = name if len(trajs) == 1 else f"{name}[{i}]"
-            raise ValueError(f"{which} has {t.shape[1]} features, but {owner} is expecting {d} features as input.")
+            raise ValueError(
+                f"{which} has {t.shape[1]} features, but {owner} is expecting {d} features as input."
+            )
     return trajs, kind
 
 
@@ -84,14 +88,22 @@ def as_dtrajs(dtrajs, *, name="dtrajs"):
     for i, d in enumerate(items):
         arr = np.asarray(d)
         if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"{name}[{i}] must be a non-empty 1D array of state indices; got shape {arr.shape}.")
+            raise ValueError(
+                f"{name}[{i}] must be a non-empty 1D array of state indices; got shape {arr.shape}."
+            )
         if arr.dtype.kind == "f":
             if not np.isfinite(arr).all() or (arr != np.round(arr)).any():
-                raise ValueError(f"{name}[{i}] must contain integer state indices; got non-integer values.")
+                raise ValueError(
+                    f"{name}[{i}] must contain integer state indices; got non-integer values."
+                )
         elif arr.dtype.kind not in "iub":
-            raise TypeError(f"{name}[{i}] must contain integer state indices; got dtype {arr.dtype}.")
+            raise TypeError(
+                f"{name}[{i}] must contain integer state indices; got dtype {arr.dtype}."
+            )
         arr = arr.astype(np.int64, copy=False)
         if arr.min() < 0:
-            raise ValueError(f"{name}[{i}] contains negative state indices (min {arr.min()}); states must be >= 0.")
+            raise ValueError(
+                f"{name}[{i}] contains negative state indices (min {arr.min()}); states must be >= 0."
+            )
         out.append(arr)
     return out

@@ -49,7 +49,9 @@ class TimeLaggedAutoencoderModule(nn.Module):
     def __init__(self, in_features, dim, hidden_sizes=(64, 64), *, activation="tanh"):
         super().__init__()
         self.encoder = MLP(in_features, dim, hidden_sizes, activation=activation)
-        self.decoder = MLP(dim, in_features, tuple(reversed(tuple(hidden_sizes))), activation=activation)
+        self.decoder = MLP(
+            dim, in_features, tuple(reversed(tuple(hidden_sizes))), activation=activation
+        )
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
@@ -61,7 +63,9 @@ class PairLobe(nn.Module):
     def __init__(self, in_features, dim, hidden_sizes=(64, 64), *, activation="tanh"):
         super().__init__()
         self.in_features = in_features
-        self.lobe = nn.Sequential(MLP(in_features, dim, hidden_sizes, activation=activation), nn.Softmax(dim=1))
+        self.lobe = nn.Sequential(
+            MLP(in_features, dim, hidden_sizes, activation=activation), nn.Softmax(dim=1)
+        )
 
     def forward(self, pairs):
         d = self.in_features
@@ -74,7 +78,9 @@ class PairLobe(nn.Module):
 _DEEP_CONSTRAINTS = {
     "lagtime": [Interval(numbers.Integral, 1, None)],
     "dim": [Interval(numbers.Integral, 1, None)],
-    "hidden_sizes": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
+    "hidden_sizes": [
+        InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+    ],
     "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
 }
 
@@ -139,13 +145,17 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
         tau = check_lagtime(self.lagtime)
         trajs = as_trajectories(X, owner=type(self).__name__)
         if not any(t.shape[0] > tau for t in trajs):
-            raise ValueError(f"lagtime={tau} is not shorter than any trajectory (longest has n_samples={max(t.shape[0] for t in trajs)}).")
+            raise ValueError(
+                f"lagtime={tau} is not shorter than any trajectory (longest has n_samples={max(t.shape[0] for t in trajs)})."
+            )
         allx = trajs[0] if len(trajs) == 1 else np.concatenate(trajs)
         self.n_features_in_ = allx.shape[1]
         self.mean_, std = _mean_and_std(allx)
         self.scale_ = np.where(std > 0, std, 1.0)
         offsets = np.cumsum([0] + [t.shape[0] for t in trajs])
-        starts = np.concatenate([np.arange(o, o + t.shape[0] - tau) for o, t in zip(offsets, trajs) if t.shape[0] > tau])
+        starts = np.concatenate(
+            [np.arange(o, o + t.shape[0] - tau) for o, t in zip(offsets, trajs) if t.shape[0] > tau]
+        )
         return allx, starts
 
     def _n_fit_samples(self, X, target):
@@ -157,24 +167,41 @@ class _LaggedNeural(TransformerMixin, NeuralEstimator):
     def _make_datasets(self, X, target, splits, dtype, device):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # read-only arrays: never written to
-            frames = torch.as_tensor(X, device=device)  # the input's own precision: no copy on the CPU
-        pairs = lagged_pairs(frames, target, check_lagtime(self.lagtime), stacked=self._stacked_pairs,
-                             mean=self.mean_, scale=self.scale_, dtype=dtype)
-        return [None if idx is None else pairs.subset(np.arange(len(target))[idx]) for idx in splits]
+            frames = torch.as_tensor(
+                X, device=device
+            )  # the input's own precision: no copy on the CPU
+        pairs = lagged_pairs(
+            frames,
+            target,
+            check_lagtime(self.lagtime),
+            stacked=self._stacked_pairs,
+            mean=self.mean_,
+            scale=self.scale_,
+            dtype=dtype,
+        )
+        return [
+            None if idx is None else pairs.subset(np.arange(len(target))[idx]) for idx in splits
+        ]
 
     def _standardise(self, x):
         return ((x - self.mean_) / self.scale_).astype(x.dtype, copy=False)
 
     def _apply(self, net, X):
         check_fitted(self, "module_")
-        trajs, kind = trajectories_and_kind(X, n_features=self.n_features_in_, owner=type(self).__name__)
+        trajs, kind = trajectories_and_kind(
+            X, n_features=self.n_features_in_, owner=type(self).__name__
+        )
         param = next(self.module_.parameters())
         out = []
         self.module_.eval()
         with torch.no_grad():
             for t in trajs:  # block by block: no standardised copy of a whole trajectory
-                blocks = (torch.as_tensor(self._standardise(t[s : s + 8192]), dtype=param.dtype, device=param.device)
-                          for s in range(0, len(t), 8192))
+                blocks = (
+                    torch.as_tensor(
+                        self._standardise(t[s : s + 8192]), dtype=param.dtype, device=param.device
+                    )
+                    for s in range(0, len(t), 8192)
+                )
                 out.append(torch.cat([net(xb) for xb in blocks]).cpu().numpy())
         return out if kind == "list" else (out[0] if kind == "2d" else np.stack(out))
 
@@ -226,7 +253,9 @@ class TimeLaggedAutoencoder(_LaggedNeural):
 
     def _build_module(self):
         hs = check_int_sequence(self.hidden_sizes, "hidden_sizes")
-        return TimeLaggedAutoencoderModule(self.n_features_in_, self.dim, hs, activation=self.activation)
+        return TimeLaggedAutoencoderModule(
+            self.n_features_in_, self.dim, hs, activation=self.activation
+        )
 
     def _loss_fn(self):
         return nn.functional.mse_loss
@@ -244,12 +273,18 @@ class TimeLaggedAutoencoder(_LaggedNeural):
         """
         check_fitted(self, "module_")
         tau = check_lagtime(self.lagtime)
-        trajs, _ = trajectories_and_kind(X, n_features=self.n_features_in_, owner=type(self).__name__)
+        trajs, _ = trajectories_and_kind(
+            X, n_features=self.n_features_in_, owner=type(self).__name__
+        )
         trajs = [t for t in trajs if t.shape[0] > tau]
         if not trajs:
-            raise ValueError(f"lagtime={tau} is not shorter than any trajectory in X; no lagged pairs to score.")
+            raise ValueError(
+                f"lagtime={tau} is not shorter than any trajectory in X; no lagged pairs to score."
+            )
         predicted = self._apply(self.module_, [t[:-tau] for t in trajs])
-        sse = sum(float(np.square(p - self._standardise(t[tau:])).sum()) for p, t in zip(predicted, trajs))
+        sse = sum(
+            float(np.square(p - self._standardise(t[tau:])).sum()) for p, t in zip(predicted, trajs)
+        )
         return -sse / sum(p.size for p in predicted)
 
 
@@ -281,7 +316,10 @@ class VAMPNet(_LaggedNeural):
         ``train_loss`` is minus the VAMP-2 score.
     """
 
-    _extra_constraints = {**_DEEP_CONSTRAINTS, "epsilon": [Interval(numbers.Real, 0, 1, closed="left")]}
+    _extra_constraints = {
+        **_DEEP_CONSTRAINTS,
+        "epsilon": [Interval(numbers.Real, 0, 1, closed="left")],
+    }
     _stacked_pairs = True
 
     def __init__(

@@ -74,7 +74,11 @@ def _reversible_mle(C, tol, maxiter):
         x = sweep(y) if (y > 0).all() else x2
         it += 1
     if delta >= tol:
-        warnings.warn(f"reversible MLE did not converge in {maxiter} iterations (last change {delta:.2e} > tol={tol:g}).", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"reversible MLE did not converge in {maxiter} iterations (last change {delta:.2e} > tol={tol:g}).",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     xij = s / (c[i] / x[i] + c[j] / x[j])
     return _from_pairs(n, i, j, off, xij), it
 
@@ -94,7 +98,11 @@ def _reversible_mle_fixed_pi(C, pi, tol, maxiter):
         delta = np.abs(rows - pi).max()
         lam = lam_new
     if delta >= tol:
-        warnings.warn(f"reversible MLE with fixed stationary distribution did not converge in {maxiter} iterations (last change {delta:.2e}).", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            f"reversible MLE with fixed stationary distribution did not converge in {maxiter} iterations (last change {delta:.2e}).",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     xij = s / (lam[i] + lam[j])
     return _from_pairs(n, i, j, off, xij), it
 
@@ -106,7 +114,15 @@ def _from_pairs(n, i, j, off, xij):
     return X / X.sum(axis=1, keepdims=True)
 
 
-def transition_matrix_mle(count_matrix, *, reversible=False, stationary_distribution=None, tol=1e-12, maxiter=1_000_000, return_iterations=False):
+def transition_matrix_mle(
+    count_matrix,
+    *,
+    reversible=False,
+    stationary_distribution=None,
+    tol=1e-12,
+    maxiter=1_000_000,
+    return_iterations=False,
+):
     """Maximum-likelihood transition matrix of a count matrix.
 
     Parameters

@@ -116,7 +116,9 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     def fit(self, dtrajs, y=None):
         """Estimate from one discrete trajectory or a list of them (state indices >= 0)."""
         validate_params(self, self._parameter_constraints)
-        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states).fit(as_dtrajs(dtrajs))
+        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states).fit(
+            as_dtrajs(dtrajs)
+        )
         return self._fit_counts(counts.count_matrix_, counts.state_histogram_ > 0)
 
     def fit_from_counts(self, count_matrix):
@@ -135,7 +137,9 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         sets = [s for s in connected_sets(C) if visited[s].all()]
         sets = [s for s in sets if C[np.ix_(s, s)].sum() > 0]
         if not sets:
-            raise ValueError("no transitions within any connected set of states; the data are too short for this lagtime.")
+            raise ValueError(
+                "no transitions within any connected set of states; the data are too short for this lagtime."
+            )
         if self.connectivity == "largest":
             active = sets[0]
         else:
@@ -150,10 +154,14 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         if self.stationary_distribution_constraint is not None:
             pi_all = np.asarray(self.stationary_distribution_constraint, dtype=np.float64).ravel()
             if pi_all.shape != (C.shape[0],):
-                raise ValueError(f"stationary_distribution_constraint must have {C.shape[0]} entries; got {pi_all.shape[0]}.")
+                raise ValueError(
+                    f"stationary_distribution_constraint must have {C.shape[0]} entries; got {pi_all.shape[0]}."
+                )
             pi_fixed = pi_all[active]
             if (pi_fixed <= 0).any() or not np.isfinite(pi_fixed).all():
-                raise ValueError("stationary_distribution_constraint must be positive on the active set.")
+                raise ValueError(
+                    "stationary_distribution_constraint must be positive on the active set."
+                )
             pi_fixed = pi_fixed / pi_fixed.sum()
         T, it = transition_matrix_mle(
             Ca,
@@ -224,7 +232,9 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     def _as_set(self, states, name):
         s = np.atleast_1d(np.asarray(states, dtype=np.int64))
         if s.size == 0 or (s < 0).any() or (s >= self.n_states_).any():
-            raise ValueError(f"{name} must be non-empty indices into the active set [0, {self.n_states_}); got {states!r}.")
+            raise ValueError(
+                f"{name} must be non-empty indices into the active set [0, {self.n_states_}); got {states!r}."
+            )
         return np.unique(s)
 
     def mfpt(self, A, B):
@@ -269,7 +279,12 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     def pcca(self, n_metastable):
         """PCCA+ metastable sets and memberships (see :func:`scidl.kinetics.pcca`)."""
         check_fitted(self, "transition_matrix_")
-        return pcca(self.transition_matrix_, self.stationary_distribution_, n_metastable, reversible=self.is_reversible)
+        return pcca(
+            self.transition_matrix_,
+            self.stationary_distribution_,
+            n_metastable,
+            reversible=self.is_reversible,
+        )
 
     # ------------------------------------------------------------------ data
     def transform(self, dtrajs):
@@ -298,7 +313,9 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
                 raise ValueError(f"start state {start} is not in the active set.")
             start_i = int(where[0])
             seed = make_seed(random_state)
-        traj = sample_markov_chain(self.transition_matrix_, n_steps, start=start_i, random_state=seed)
+        traj = sample_markov_chain(
+            self.transition_matrix_, n_steps, start=start_i, random_state=seed
+        )
         return self.active_set_[traj]
 
     # ------------------------------------------------------------------ VAMP scores

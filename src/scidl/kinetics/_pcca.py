@@ -49,7 +49,9 @@ def _dominant_basis(T, pi, m, reversible):
         w = np.linalg.eigvals(T)
         mags = np.sort(np.abs(w))[::-1]
         cut = 0.5 * (mags[m - 1] + mags[m]) if m < len(mags) else -1.0
-        _, Z, sdim = scipy.linalg.schur(T, output="real", sort=lambda re, im: np.hypot(re, im) > cut)
+        _, Z, sdim = scipy.linalg.schur(
+            T, output="real", sort=lambda re, im: np.hypot(re, im) > cut
+        )
         X = Z[:, : max(sdim, m)][:, :m]
     # pi-weighted Gram-Schmidt with the constant vector first
     basis = [np.ones(T.shape[0])]
@@ -61,7 +63,9 @@ def _dominant_basis(T, pi, m, reversible):
         if norm > 1e-12 and len(basis) < m:
             basis.append(v / norm)
     if len(basis) < m:
-        raise ValueError(f"cannot find {m} independent dominant vectors; use fewer metastable sets.")
+        raise ValueError(
+            f"cannot find {m} independent dominant vectors; use fewer metastable sets."
+        )
     return np.column_stack(basis)
 
 
@@ -93,7 +97,9 @@ def _crispness(A):
     return float(np.sum(np.sum(A**2, axis=0) / A[0]))
 
 
-def pcca(transition_matrix, stationary_distribution, n_metastable, *, reversible=True, optimize=True):
+def pcca(
+    transition_matrix, stationary_distribution, n_metastable, *, reversible=True, optimize=True
+):
     """Robust Perron cluster analysis (PCCA+, Roeblitz and Weber, 2013).
 
     Finds fuzzy memberships ``chi = X A`` in the span of the ``n_metastable``
@@ -124,7 +130,12 @@ def pcca(transition_matrix, stationary_distribution, n_metastable, *, reversible
                 B[1:, 1:] = a.reshape(m - 1, m - 1)
                 return -_crispness(_feasible(B, X))
 
-            res = scipy.optimize.minimize(loss, A[1:, 1:].ravel(), method="Nelder-Mead", options={"maxiter": 2000 * m, "xatol": 1e-8, "fatol": 1e-10})
+            res = scipy.optimize.minimize(
+                loss,
+                A[1:, 1:].ravel(),
+                method="Nelder-Mead",
+                options={"maxiter": 2000 * m, "xatol": 1e-8, "fatol": 1e-10},
+            )
             B = A.copy()
             B[1:, 1:] = res.x.reshape(m - 1, m - 1)
             B = _feasible(B, X)

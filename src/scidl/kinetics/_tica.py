@@ -87,7 +87,17 @@ class TICA(_LaggedDecomposition):
         "chunksize": [Interval(numbers.Integral, 1, None)],
     }
 
-    def __init__(self, lagtime=1, dim=None, *, var_cutoff=None, scaling=None, epsilon=1e-6, device=None, chunksize=100_000):
+    def __init__(
+        self,
+        lagtime=1,
+        dim=None,
+        *,
+        var_cutoff=None,
+        scaling=None,
+        epsilon=1e-6,
+        device=None,
+        chunksize=100_000,
+    ):
         self.lagtime = lagtime
         self.dim = dim
         self.var_cutoff = var_cutoff
@@ -111,7 +121,11 @@ class TICA(_LaggedDecomposition):
         if self.var_cutoff is not None:
             kin = np.cumsum(lam**2)
             total = kin[-1]
-            k = len(lam) if total <= 0 else int(np.searchsorted(kin / total, self.var_cutoff - 1e-12) + 1)
+            k = (
+                len(lam)
+                if total <= 0
+                else int(np.searchsorted(kin / total, self.var_cutoff - 1e-12) + 1)
+            )
             k = min(k, len(lam))
         else:
             k = self._n_components(lam)

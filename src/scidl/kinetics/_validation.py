@@ -55,7 +55,16 @@ def _blocks(dtrajs, n_blocks):
     return out
 
 
-def implied_timescales(dtrajs, lagtimes, *, n_timescales=3, estimator=None, n_bootstrap=0, n_blocks=20, random_state=None):
+def implied_timescales(
+    dtrajs,
+    lagtimes,
+    *,
+    n_timescales=3,
+    estimator=None,
+    n_bootstrap=0,
+    n_blocks=20,
+    random_state=None,
+):
     """Implied timescales of MSMs estimated at several lag times, with bootstrap bands.
 
     Parameters
@@ -129,9 +138,15 @@ def ck_test(msm, dtrajs, *, n_metastable=2, memberships=None, mlags=5):
     """
     check_fitted(msm, "transition_matrix_")
     dtrajs = as_dtrajs(dtrajs)
-    chi = msm.pcca(n_metastable).memberships if memberships is None else np.asarray(memberships, dtype=np.float64)
+    chi = (
+        msm.pcca(n_metastable).memberships
+        if memberships is None
+        else np.asarray(memberships, dtype=np.float64)
+    )
     if chi.shape[0] != msm.n_states_:
-        raise ValueError(f"memberships must have one row per active state ({msm.n_states_}); got {chi.shape[0]}.")
+        raise ValueError(
+            f"memberships must have one row per active state ({msm.n_states_}); got {chi.shape[0]}."
+        )
     n_full = msm.count_matrix_.shape[0]
     chi_full = np.zeros((n_full, chi.shape[1]))
     chi_full[msm.active_set_] = chi

@@ -91,7 +91,9 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Project onto the first ``dim`` slow components (a list in gives a list out)."""
         check_fitted(self, "components_")
-        trajs, kind = trajectories_and_kind(X, n_features=self.n_features_in_, owner=type(self).__name__)
+        trajs, kind = trajectories_and_kind(
+            X, n_features=self.n_features_in_, owner=type(self).__name__
+        )
         out = [self._project(t) for t in trajs]
         return out if kind == "list" else (out[0] if kind == "2d" else np.stack(out))
 
@@ -119,8 +121,12 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
         check_fitted(self, "components_")
         method = score_method.upper().replace("-", "")
         if method not in ("VAMP1", "VAMP2", "VAMPE"):
-            raise ValueError(f"score_method must be one of 'VAMP1', 'VAMP2', 'VAMPE'; got {score_method!r}.")
-        test = self._covariance_estimator().fit(as_trajectories(X, n_features=self.n_features_in_, owner=type(self).__name__))
+            raise ValueError(
+                f"score_method must be one of 'VAMP1', 'VAMP2', 'VAMPE'; got {score_method!r}."
+            )
+        test = self._covariance_estimator().fit(
+            as_trajectories(X, n_features=self.n_features_in_, owner=type(self).__name__)
+        )
         U, V = self._left_right()
         C00 = test.cov_00_
         C0t = test.cov_0t_
@@ -202,7 +208,9 @@ class VAMP(_LaggedDecomposition):
         "chunksize": [Interval(numbers.Integral, 1, None)],
     }
 
-    def __init__(self, lagtime=1, dim=None, *, epsilon=1e-6, remove_mean=True, device=None, chunksize=100_000):
+    def __init__(
+        self, lagtime=1, dim=None, *, epsilon=1e-6, remove_mean=True, device=None, chunksize=100_000
+    ):
         self.lagtime = lagtime
         self.dim = dim
         self.epsilon = epsilon
@@ -230,8 +238,13 @@ class VAMP(_LaggedDecomposition):
     def transform_lagged(self, X):
         """Project onto the right singular functions (for data at time ``t + tau``)."""
         check_fitted(self, "components_")
-        trajs, kind = trajectories_and_kind(X, n_features=self.n_features_in_, owner=type(self).__name__)
-        out = [(t - self.mean_t_.astype(t.dtype)) @ self.right_components_.astype(t.dtype) for t in trajs]
+        trajs, kind = trajectories_and_kind(
+            X, n_features=self.n_features_in_, owner=type(self).__name__
+        )
+        out = [
+            (t - self.mean_t_.astype(t.dtype)) @ self.right_components_.astype(t.dtype)
+            for t in trajs
+        ]
         return out if kind == "list" else (out[0] if kind == "2d" else np.stack(out))
 
 
@@ -267,7 +280,9 @@ def vamp_cross_validate(
         blocksize = max(4 * tau, min(t.shape[0] for t in trajs) // 10)
     blocks = [b for b in _blocks(trajs, int(blocksize)) if b.shape[0] > tau]
     if len(blocks) < n_splits:
-        raise ValueError(f"only {len(blocks)} blocks longer than lagtime={tau}; need >= n_splits={n_splits}.")
+        raise ValueError(
+            f"only {len(blocks)} blocks longer than lagtime={tau}; need >= n_splits={n_splits}."
+        )
     rng = np.random.default_rng(make_seed(random_state))
     folds = np.array_split(rng.permutation(len(blocks)), n_splits)
     scores = []
@@ -277,4 +292,3 @@ def vamp_cross_validate(
         est = clone(estimator).fit(train)
         scores.append(est.score(test, score_method=score_method))
     return np.array(scores)
-

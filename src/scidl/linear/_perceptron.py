@@ -85,7 +85,9 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         "random_state": [Interval(numbers.Integral, 0, None), None],
     }
 
-    def __init__(self, *, max_epochs=1000, lr=1.0, fit_intercept=True, shuffle=False, random_state=None):
+    def __init__(
+        self, *, max_epochs=1000, lr=1.0, fit_intercept=True, shuffle=False, random_state=None
+    ):
         self.max_epochs = max_epochs
         self.lr = lr
         self.fit_intercept = fit_intercept
@@ -98,7 +100,9 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"Perceptron needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}.")
+            raise ValueError(
+                f"Perceptron needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}."
+            )
         rng = np.random.default_rng(self.random_state)
         if len(self.classes_) > 2:
             return self._fit_multiclass(X, encoded, rng)

@@ -9,7 +9,9 @@ from sklearn.utils import Bunch
 __all__ = ["bias_variance_decomposition"]
 
 
-def bias_variance_decomposition(estimator, function, X_train, X_test, *, noise, n_rounds=200, random_state=None):
+def bias_variance_decomposition(
+    estimator, function, X_train, X_test, *, noise, n_rounds=200, random_state=None
+):
     """Estimate squared bias, variance and noise of a regressor.
 
     A known data-generating process ``y = f(x) + noise * eps`` (``eps`` standard

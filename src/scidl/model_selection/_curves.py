@@ -14,7 +14,9 @@ from sklearn.utils import Bunch
 __all__ = ["complexity_curve", "learning_curve_errors"]
 
 
-def complexity_curve(estimator, X, y, param_name, param_range, *, cv=5, scoring="neg_mean_squared_error", n_jobs=None):
+def complexity_curve(
+    estimator, X, y, param_name, param_range, *, cv=5, scoring="neg_mean_squared_error", n_jobs=None
+):
     """Training and cross-validated test error for each value of one hyperparameter.
 
     The U-shaped curve of the lecture: with growing complexity (polynomial
@@ -40,7 +42,16 @@ def complexity_curve(estimator, X, y, param_name, param_range, *, cv=5, scoring=
     >>> int(c.best)
     3
     """
-    train, test = validation_curve(estimator, X, y, param_name=param_name, param_range=param_range, cv=cv, scoring=scoring, n_jobs=n_jobs)
+    train, test = validation_curve(
+        estimator,
+        X,
+        y,
+        param_name=param_name,
+        param_range=param_range,
+        cv=cv,
+        scoring=scoring,
+        n_jobs=n_jobs,
+    )
     train_error, test_error = -train, -test
     best = list(param_range)[int(np.argmin(test_error.mean(axis=1)))]
     return Bunch(
@@ -54,7 +65,16 @@ def complexity_curve(estimator, X, y, param_name, param_range, *, cv=5, scoring=
     )
 
 
-def learning_curve_errors(estimator, X, y, *, train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0), cv=5, scoring="neg_mean_squared_error", random_state=None):
+def learning_curve_errors(
+    estimator,
+    X,
+    y,
+    *,
+    train_sizes=(0.1, 0.325, 0.55, 0.775, 1.0),
+    cv=5,
+    scoring="neg_mean_squared_error",
+    random_state=None,
+):
     """Training and test error against the number of training samples (:func:`sklearn.model_selection.learning_curve`).
 
     The samples are shuffled before the folds are cut (``random_state`` seeds
@@ -79,7 +99,20 @@ def learning_curve_errors(estimator, X, y, *, train_sizes=(0.1, 0.325, 0.55, 0.7
     >>> bool(c.test_error[-1] < 0.05)     # close to the noise variance 0.01
     True
     """
-    sizes, train, test = learning_curve(estimator, X, y, train_sizes=train_sizes, cv=cv, scoring=scoring, shuffle=True, random_state=random_state)
-    return Bunch(train_sizes=sizes, train_error=-train.mean(axis=1), test_error=-test.mean(axis=1),
-                 train_error_std=train.std(axis=1), test_error_std=test.std(axis=1))
-
+    sizes, train, test = learning_curve(
+        estimator,
+        X,
+        y,
+        train_sizes=train_sizes,
+        cv=cv,
+        scoring=scoring,
+        shuffle=True,
+        random_state=random_state,
+    )
+    return Bunch(
+        train_sizes=sizes,
+        train_error=-train.mean(axis=1),
+        test_error=-test.mean(axis=1),
+        train_error_std=train.std(axis=1),
+        test_error_std=test.std(axis=1),
+    )

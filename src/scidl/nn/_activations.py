@@ -13,7 +13,14 @@ import math
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "DERIVATIVES", "activation_function", "derivative", "get_activation", "gain_factor"]
+__all__ = [
+    "ACTIVATIONS",
+    "DERIVATIVES",
+    "activation_function",
+    "derivative",
+    "get_activation",
+    "gain_factor",
+]
 
 
 class Gaussian(nn.Module):
@@ -60,7 +67,9 @@ def get_activation(activation) -> nn.Module:
     """
     if isinstance(activation, str):
         if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(map(repr, sorted(ACTIVATIONS)))}; got {activation!r}.")
+            raise ValueError(
+                f"activation must be one of {', '.join(map(repr, sorted(ACTIVATIONS)))}; got {activation!r}."
+            )
         return ACTIVATIONS[activation]()
     if inspect.isclass(activation) and issubclass(activation, nn.Module):
         return activation()
@@ -113,10 +122,15 @@ DERIVATIVES = {
     "logistic": _sigmoid_prime,
     "tanh": lambda x: 1 - torch.tanh(x) ** 2,
     "relu": lambda x: (x > 0).to(x.dtype),
-    "leaky_relu": lambda x: torch.where(x >= 0, torch.ones_like(x), torch.full_like(x, _LEAKY_SLOPE)),
+    "leaky_relu": lambda x: torch.where(
+        x >= 0, torch.ones_like(x), torch.full_like(x, _LEAKY_SLOPE)
+    ),
     "prelu": lambda x: torch.where(x >= 0, torch.ones_like(x), torch.full_like(x, _PRELU_SLOPE)),
     "elu": lambda x: torch.where(x > 0, torch.ones_like(x), torch.exp(torch.clamp(x, max=0))),
-    "selu": lambda x: _SELU_SCALE * torch.where(x > 0, torch.ones_like(x), _SELU_ALPHA * torch.exp(torch.clamp(x, max=0))),
+    "selu": lambda x: (
+        _SELU_SCALE
+        * torch.where(x > 0, torch.ones_like(x), _SELU_ALPHA * torch.exp(torch.clamp(x, max=0)))
+    ),
     "gelu": _gelu_prime,
     "softplus": torch.sigmoid,
     "softsign": lambda x: 1 / (1 + x.abs()) ** 2,
@@ -161,7 +175,9 @@ def derivative(name, x):
     [0.5]
     """
     if name not in DERIVATIVES:
-        raise ValueError(f"activation must be one of {', '.join(map(repr, sorted(DERIVATIVES)))}; got {name!r}.")
+        raise ValueError(
+            f"activation must be one of {', '.join(map(repr, sorted(DERIVATIVES)))}; got {name!r}."
+        )
     if isinstance(x, torch.Tensor):
         return DERIVATIVES[name](x)
     import numpy as np

@@ -93,9 +93,15 @@ class ConvNet(nn.Module):
         self.in_shape = tuple(int(s) for s in in_shape)
         self.n_outputs = int(n_outputs)
         channels = tuple(channels)
-        kernels = (kernel_sizes,) * len(channels) if isinstance(kernel_sizes, numbers.Integral) else tuple(kernel_sizes)
+        kernels = (
+            (kernel_sizes,) * len(channels)
+            if isinstance(kernel_sizes, numbers.Integral)
+            else tuple(kernel_sizes)
+        )
         if len(kernels) != len(channels):
-            raise ValueError(f"kernel_sizes must be an int or have one entry per conv layer ({len(channels)}); got {kernel_sizes!r}.")
+            raise ValueError(
+                f"kernel_sizes must be an int or have one entry per conv layer ({len(channels)}); got {kernel_sizes!r}."
+            )
         c, h, w = self.in_shape
         blocks = []
         for out_c, k in zip(channels, kernels):
@@ -159,7 +165,9 @@ def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
     if max_shift == 0 and max_rotation == 0:
         return x
     opts = {"device": x.device, "dtype": x.dtype}
-    shift = torch.randint(-int(max_shift), int(max_shift) + 1, (n, 2), generator=generator).to(**opts)
+    shift = torch.randint(-int(max_shift), int(max_shift) + 1, (n, 2), generator=generator).to(
+        **opts
+    )
     angle = (torch.rand(n, generator=generator).to(**opts) * 2 - 1) * math.radians(max_rotation)
     cos, sin = torch.cos(angle), torch.sin(angle)
     theta = torch.zeros(n, 2, 3, **opts)
@@ -187,7 +195,12 @@ class AugmentedStep(SupervisedStep):
         self.generator = torch.Generator().manual_seed(int(random_state))
 
     def train_step(self, module, batch, optimizers, ctx):
-        x = random_affine(batch[0], max_shift=self.max_shift, max_rotation=self.max_rotation, generator=self.generator)
+        x = random_affine(
+            batch[0],
+            max_shift=self.max_shift,
+            max_rotation=self.max_rotation,
+            generator=self.generator,
+        )
         return super().train_step(module, (x, *batch[1:]), optimizers, ctx)
 
 
@@ -201,15 +214,26 @@ def _image_shape_ok(value):
 
 
 _CONVNET_CONSTRAINTS = {
-    "channels": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
-    "kernel_sizes": [InstanceOf(tuple, list, numbers.Integral, description="an int or a sequence of odd positive ints")],
+    "channels": [
+        InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+    ],
+    "kernel_sizes": [
+        InstanceOf(
+            tuple, list, numbers.Integral, description="an int or a sequence of odd positive ints"
+        )
+    ],
     "pooling": [Options("max", "avg"), None],
     "pool_size": [Interval(numbers.Integral, 1, None)],
-    "hidden_sizes": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
+    "hidden_sizes": [
+        InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+    ],
     "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
     "batch_norm": [InstanceOf(bool)],
     "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-    "image_shape": [InstanceOf(tuple, list, description="(height, width) or (channels, height, width)"), None],
+    "image_shape": [
+        InstanceOf(tuple, list, description="(height, width) or (channels, height, width)"),
+        None,
+    ],
     "max_shift": [Interval(numbers.Integral, 0, None)],
     "max_rotation": [Interval(numbers.Real, 0, 180)],
 }
@@ -278,12 +302,20 @@ class _ConvNetBase(NeuralEstimator):
         super()._validate_hyperparameters()
         channels = check_int_sequence(self.channels, "channels")
         kernels = self.kernel_sizes
-        kernels = (kernels,) * len(channels) if isinstance(kernels, numbers.Integral) else tuple(kernels)
-        if len(kernels) != len(channels) or any(not isinstance(k, numbers.Integral) or k < 1 or k % 2 == 0 for k in kernels):
-            raise ValueError(f"kernel_sizes must be an odd positive int or one per conv layer ({len(channels)}); got {self.kernel_sizes!r}.")
+        kernels = (
+            (kernels,) * len(channels) if isinstance(kernels, numbers.Integral) else tuple(kernels)
+        )
+        if len(kernels) != len(channels) or any(
+            not isinstance(k, numbers.Integral) or k < 1 or k % 2 == 0 for k in kernels
+        ):
+            raise ValueError(
+                f"kernel_sizes must be an odd positive int or one per conv layer ({len(channels)}); got {self.kernel_sizes!r}."
+            )
         check_int_sequence(self.hidden_sizes, "hidden_sizes")
         if self.image_shape is not None and not _image_shape_ok(self.image_shape):
-            raise ValueError(f"image_shape must be (height, width) or (channels, height, width) of positive ints; got {self.image_shape!r}.")
+            raise ValueError(
+                f"image_shape must be (height, width) or (channels, height, width) of positive ints; got {self.image_shape!r}."
+            )
 
     def _images(self, X, *, fitting):
         """Reshape validated ``X`` to ``(n, C, H, W)``; in fit also set ``image_shape_``."""
@@ -299,11 +331,15 @@ class _ConvNetBase(NeuralEstimator):
             elif X.ndim == 4:
                 shape = X.shape[1:]
             else:
-                raise ValueError(f"X must have shape (n, H, W), (n, C, H, W) or (n, features); got {X.ndim}D shape {X.shape}.")
+                raise ValueError(
+                    f"X must have shape (n, H, W), (n, C, H, W) or (n, features); got {X.ndim}D shape {X.shape}."
+                )
             self.image_shape_ = tuple(int(s) for s in shape)
         shape = self.image_shape_
         if X[0].size != math.prod(shape):
-            raise ValueError(f"X must hold images of shape {shape} ({math.prod(shape)} values each); got samples of shape {X.shape[1:]}.")
+            raise ValueError(
+                f"X must hold images of shape {shape} ({math.prod(shape)} values each); got samples of shape {X.shape[1:]}."
+            )
         return X.reshape(len(X), *shape)
 
     def _build_module(self):
@@ -311,7 +347,9 @@ class _ConvNetBase(NeuralEstimator):
             self.image_shape_,
             self.n_outputs_,
             check_int_sequence(self.channels, "channels"),
-            kernel_sizes=self.kernel_sizes if isinstance(self.kernel_sizes, numbers.Integral) else tuple(self.kernel_sizes),
+            kernel_sizes=self.kernel_sizes
+            if isinstance(self.kernel_sizes, numbers.Integral)
+            else tuple(self.kernel_sizes),
             pooling=self.pooling,
             pool_size=self.pool_size,
             hidden_sizes=check_int_sequence(self.hidden_sizes, "hidden_sizes"),
@@ -325,7 +363,13 @@ class _ConvNetBase(NeuralEstimator):
         """The training step: plain supervised, or augmented when shifts/rotations are on."""
         if self.max_shift == 0 and self.max_rotation == 0:
             return SupervisedStep(self._loss_fn(), metrics=self._metrics())
-        return AugmentedStep(self._loss_fn(), metrics=self._metrics(), max_shift=self.max_shift, max_rotation=self.max_rotation, random_state=seed)
+        return AugmentedStep(
+            self._loss_fn(),
+            metrics=self._metrics(),
+            max_shift=self.max_shift,
+            max_rotation=self.max_rotation,
+            random_state=seed,
+        )
 
     # -- inference ------------------------------------------------------------
     def _forward(self, X, *, chunk_size=4096) -> torch.Tensor:
@@ -340,7 +384,9 @@ class _ConvNetBase(NeuralEstimator):
         outs = []
         with torch.no_grad():
             for start in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(np.ascontiguousarray(X[start : start + chunk_size]), dtype=dtype, device=device)
+                xt = torch.as_tensor(
+                    np.ascontiguousarray(X[start : start + chunk_size]), dtype=dtype, device=device
+                )
                 outs.append(self.module_(xt).cpu())
         return torch.cat(outs)
 
@@ -487,7 +533,9 @@ class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
     def _prepare_fit(self, X, y):
         if y is None:
             raise ValueError("ConvNetClassifier requires y to be passed, but the target y is None.")
-        X, y = validate_data(self, X, y, allow_nd=True, dtype=[np.float64, np.float32], y_numeric=False)
+        X, y = validate_data(
+            self, X, y, allow_nd=True, dtype=[np.float64, np.float32], y_numeric=False
+        )
         return self._images(X, fitting=True), self._encode_classes(y)
 
 
@@ -517,7 +565,15 @@ class ConvNetRegressor(RegressorMixin, _ConvNetBase):
     def _prepare_fit(self, X, y):
         if y is None:
             raise ValueError("ConvNetRegressor requires y to be passed, but the target y is None.")
-        X, y = validate_data(self, X, y, allow_nd=True, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            allow_nd=True,
+            dtype=[np.float64, np.float32],
+            y_numeric=True,
+            multi_output=True,
+        )
         self.y_ndim_ = y.ndim
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]

@@ -31,8 +31,15 @@ __all__ = [
 def _fit_full_batch(module, X, y, loss_fn, *, steps, lr, optimizer="adam", history_size=50):
     """Full-batch training of a tiny network (thousands of steps on a few hundred points)."""
     if optimizer == "lbfgs":
-        opt = torch.optim.LBFGS(module.parameters(), lr=lr, max_iter=steps, history_size=history_size,
-                                line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-15)
+        opt = torch.optim.LBFGS(
+            module.parameters(),
+            lr=lr,
+            max_iter=steps,
+            history_size=history_size,
+            line_search_fn="strong_wolfe",
+            tolerance_grad=1e-12,
+            tolerance_change=1e-15,
+        )
 
         def closure():
             opt.zero_grad()
@@ -54,7 +61,16 @@ def _default_target(x):
     return np.sin(2 * np.pi * x) * np.exp(-(x**2))
 
 
-def width_study(function=None, widths=(1, 2, 4, 8, 16, 32), *, n_train=200, activation="tanh", steps=300, restarts=2, random_state=0):
+def width_study(
+    function=None,
+    widths=(1, 2, 4, 8, 16, 32),
+    *,
+    n_train=200,
+    activation="tanh",
+    steps=300,
+    restarts=2,
+    random_state=0,
+):
     """Approximation error of one-hidden-layer networks of growing width.
 
     Each network ``x -> sum_j a_j act(w_j x + b_j) + c`` is fitted to
@@ -96,9 +112,12 @@ def width_study(function=None, widths=(1, 2, 4, 8, 16, 32), *, n_train=200, acti
     x_test = np.linspace(-1, 1, 4 * n_train - 1)
     X, Xt = (torch.tensor(v[:, None], dtype=torch.float64) for v in (x_train, x_test))
     y, yt = (torch.tensor(np.asarray(function(v), dtype=float)[:, None]) for v in (x_train, x_test))
+
     def make(width, seed, grow_from=None):
         torch.manual_seed(seed)
-        net = nn.Sequential(nn.Linear(1, width), get_activation(activation), nn.Linear(width, 1)).double()
+        net = nn.Sequential(
+            nn.Linear(1, width), get_activation(activation), nn.Linear(width, 1)
+        ).double()
         if grow_from is not None:  # the narrower net's units, plus new ones that start switched off
             m = grow_from[0].out_features
             with torch.no_grad():
@@ -122,16 +141,31 @@ def _width_rows(widths, make, X, y, Xt, yt, steps, restarts, random_state):
             candidates.append((make, (width, random_state * 1000 + restarts, best_net)))
         for build, args in candidates:
             net = build(*args)
-            _fit_full_batch(net, X, y, nn.functional.mse_loss, steps=steps, lr=1.0, optimizer="lbfgs")
+            _fit_full_batch(
+                net, X, y, nn.functional.mse_loss, steps=steps, lr=1.0, optimizer="lbfgs"
+            )
             with torch.no_grad():
                 train_mse = float(nn.functional.mse_loss(net(X), y))
                 test_mse = float(nn.functional.mse_loss(net(Xt), yt))
             if not np.isfinite(train_mse):
                 continue
             if best is None or train_mse < best["train_mse"]:
-                best = {"width": int(width), "parameters": 3 * int(width) + 1, "train_mse": train_mse, "test_mse": test_mse}
+                best = {
+                    "width": int(width),
+                    "parameters": 3 * int(width) + 1,
+                    "train_mse": train_mse,
+                    "test_mse": test_mse,
+                }
                 best_net = net
-        rows.append(best or {"width": int(width), "parameters": 3 * int(width) + 1, "train_mse": np.nan, "test_mse": np.nan})
+        rows.append(
+            best
+            or {
+                "width": int(width),
+                "parameters": 3 * int(width) + 1,
+                "train_mse": np.nan,
+                "test_mse": np.nan,
+            }
+        )
     return rows
 
 
@@ -225,7 +259,15 @@ def shallow_units_lower_bound(k):
 def _train_classifier(net, x, y, steps):
     X = torch.tensor(x[:, None], dtype=torch.float64)
     Y = torch.tensor(y[:, None], dtype=torch.float64)
-    _fit_full_batch(net, X, Y, nn.functional.binary_cross_entropy_with_logits, steps=steps, lr=1.0, optimizer="lbfgs")
+    _fit_full_batch(
+        net,
+        X,
+        Y,
+        nn.functional.binary_cross_entropy_with_logits,
+        steps=steps,
+        lr=1.0,
+        optimizer="lbfgs",
+    )
     with torch.no_grad():
         return float(((net(X) > 0).double() == Y).double().mean())
 
@@ -243,18 +285,27 @@ def _train_shallow(x, y, width, steps, seed):
     net = nn.Sequential(nn.Linear(1, width), nn.ReLU(), nn.Linear(width, 1)).double()
     with torch.no_grad():
         net[0].weight.fill_(float(width))
-        net[0].bias.copy_(-(torch.arange(width, dtype=torch.float64) + torch.rand(width, dtype=torch.float64, generator=gen)))
+        net[0].bias.copy_(
+            -(
+                torch.arange(width, dtype=torch.float64)
+                + torch.rand(width, dtype=torch.float64, generator=gen)
+            )
+        )
         net[2].weight.zero_()
         net[2].bias.zero_()
     X = torch.tensor(x[:, None], dtype=torch.float64)
     T = torch.tensor(2.0 * y[:, None] - 1.0, dtype=torch.float64)
     # A long L-BFGS memory: with 50 pairs the 512-unit net of k = 8 stalled at 81 %.
-    _fit_full_batch(net, X, T, nn.functional.mse_loss, steps=steps, lr=1.0, optimizer="lbfgs", history_size=200)
+    _fit_full_batch(
+        net, X, T, nn.functional.mse_loss, steps=steps, lr=1.0, optimizer="lbfgs", history_size=200
+    )
     with torch.no_grad():
         return float(np.mean((net(X).numpy().ravel() > 0) == y))
 
 
-def depth_efficiency_table(ks=range(1, 9), *, steps=300, shallow_steps=1000, shallow_factor=2, random_state=0):
+def depth_efficiency_table(
+    ks=range(1, 9), *, steps=300, shallow_steps=1000, shallow_factor=2, random_state=0
+):
     """Deep versus shallow ReLU networks on Telgarsky's alternating points, for each k.
 
     For each ``k``:
@@ -295,7 +346,12 @@ def _depth_row(k, steps, shallow_steps, shallow_factor, random_state):
     with torch.no_grad():
         exact_pred = (exact(torch.tensor(x[:, None])) > 0.5).numpy().reshape(-1)
     torch.manual_seed(random_state + k)
-    deep = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), *[m for _ in range(k - 1) for m in (nn.Linear(2, 2), nn.ReLU())], nn.Linear(2, 1)).double()
+    deep = nn.Sequential(
+        nn.Linear(1, 2),
+        nn.ReLU(),
+        *[m for _ in range(k - 1) for m in (nn.Linear(2, 2), nn.ReLU())],
+        nn.Linear(2, 1),
+    ).double()
     deep_acc = _train_classifier(deep, x, y, steps)
     width = shallow_factor * 2**k
     below = shallow_units_lower_bound(k) - 1
@@ -308,7 +364,9 @@ def _depth_row(k, steps, shallow_steps, shallow_factor, random_state):
         "deep_trained_accuracy": deep_acc,
         "shallow_min_units": shallow_units_lower_bound(k),
         "shallow_below_bound_width": below,
-        "shallow_below_bound_accuracy": _train_shallow(x, y, below, shallow_steps, random_state + k) if below > 0 else float(np.mean(y == np.round(y.mean()))),
+        "shallow_below_bound_accuracy": _train_shallow(x, y, below, shallow_steps, random_state + k)
+        if below > 0
+        else float(np.mean(y == np.round(y.mean()))),
         "shallow_width": width,
         "shallow_params": 3 * width + 1,
         "shallow_trained_accuracy": _train_shallow(x, y, width, shallow_steps, random_state + k),
@@ -326,8 +384,10 @@ def format_depth_table(rows):
     >>> table.splitlines()[2].split()[:5]             # k, points, pieces, deep exact, deep params
     ['2', '5', '4', '100%', '13']
     """
-    head = (f"{'k':>2} {'points':>6} {'pieces':>6} {'deep exact':>10} {'deep params':>11} {'deep trained':>12} "
-            f"{'shallow >=':>10} {'below bound':>15} {'shallow width':>13} {'shallow params':>14} {'shallow trained':>15}")
+    head = (
+        f"{'k':>2} {'points':>6} {'pieces':>6} {'deep exact':>10} {'deep params':>11} {'deep trained':>12} "
+        f"{'shallow >=':>10} {'below bound':>15} {'shallow width':>13} {'shallow params':>14} {'shallow trained':>15}"
+    )
     lines = [head]
     for r in rows:
         below = f"{r['shallow_below_bound_width']} u: {r['shallow_below_bound_accuracy']:.0%}"

@@ -21,7 +21,9 @@ __all__ = [
 def _module(estimator_or_module):
     module = getattr(estimator_or_module, "module_", estimator_or_module)
     if not isinstance(module, nn.Module) or not hasattr(module, "linear_layers"):
-        raise TypeError(f"expected a fitted scidl MLP estimator or a scidl.nn.MLP module; got {type(estimator_or_module).__name__}.")
+        raise TypeError(
+            f"expected a fitted scidl MLP estimator or a scidl.nn.MLP module; got {type(estimator_or_module).__name__}."
+        )
     return module
 
 
@@ -109,7 +111,9 @@ def top_activating(estimator_or_module, X, units=None, *, n_top=8, layer=0):
     return np.argsort(-A[:, units], axis=0, kind="stable")[:n_top].T
 
 
-def activation_maximization(estimator_or_module, units=None, *, layer=0, norm=10.0, steps=200, lr=1.0, random_state=0):
+def activation_maximization(
+    estimator_or_module, units=None, *, layer=0, norm=10.0, steps=200, lr=1.0, random_state=0
+):
     """Inputs that maximise each unit's pre-activation under a norm constraint.
 
     Projected gradient ascent on ``x`` with ``|x| = norm`` from a random start
@@ -162,4 +166,3 @@ def activation_maximization(estimator_or_module, units=None, *, layer=0, norm=10
         hook.remove()
         module.train(was_training)
     return x.detach().numpy()
-

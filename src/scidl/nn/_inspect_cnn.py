@@ -29,7 +29,9 @@ def learned_filters(model, layer=0):
     if not layers:
         raise ValueError("The model has no Conv2d layer.")
     if not -len(layers) <= layer < len(layers):
-        raise ValueError(f"layer must be in [0, {len(layers)}) for a model with {len(layers)} conv layer(s); got {layer}.")
+        raise ValueError(
+            f"layer must be in [0, {len(layers)}) for a model with {len(layers)} conv layer(s); got {layer}."
+        )
     return layers[layer].weight.detach().cpu().double().numpy()
 
 
@@ -49,9 +51,13 @@ def feature_maps(model, image):
     """
     module = _module_of(model)
     if not hasattr(module, "features") or not hasattr(module, "in_shape"):
-        raise TypeError(f"feature_maps needs a ConvNet (with .features and .in_shape); got {type(module).__name__}.")
+        raise TypeError(
+            f"feature_maps needs a ConvNet (with .features and .in_shape); got {type(module).__name__}."
+        )
     param = next(module.parameters())
-    x = torch.as_tensor(np.asarray(image), dtype=param.dtype, device=param.device).reshape(1, *module.in_shape)
+    x = torch.as_tensor(np.asarray(image), dtype=param.dtype, device=param.device).reshape(
+        1, *module.in_shape
+    )
     maps = [x[0].cpu().double().numpy()]
     was_training = module.training
     module.eval()

@@ -16,7 +16,9 @@ from scidl.utils import InstanceOf, Interval, Options, check_int_sequence, valid
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _MLP_CONSTRAINTS = {
-    "hidden_sizes": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
+    "hidden_sizes": [
+        InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+    ],
     "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
     "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
     "batch_norm": [InstanceOf(bool)],
@@ -205,7 +207,9 @@ class MLPRegressor(RegressorMixin, _MLPBase):
     def _prepare_fit(self, X, y):
         if y is None:
             raise ValueError("MLPRegressor requires y to be passed, but the target y is None.")
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+        X, y = validate_data(
+            self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True
+        )
         self.y_ndim_ = y.ndim
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]

@@ -39,7 +39,16 @@ class MLP(nn.Module):
     torch.Size([2, 3])
     """
 
-    def __init__(self, in_features, out_features, hidden_sizes=(100,), *, activation="relu", dropout=0.0, batch_norm=False):
+    def __init__(
+        self,
+        in_features,
+        out_features,
+        hidden_sizes=(100,),
+        *,
+        activation="relu",
+        dropout=0.0,
+        batch_norm=False,
+    ):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features

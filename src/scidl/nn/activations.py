@@ -25,4 +25,11 @@ from scidl.nn._activations import (
     get_activation,
 )
 
-__all__ = ["ACTIVATIONS", "DERIVATIVES", "activation_function", "derivative", "gain_factor", "get_activation"]
+__all__ = [
+    "ACTIVATIONS",
+    "DERIVATIVES",
+    "activation_function",
+    "derivative",
+    "gain_factor",
+    "get_activation",
+]

@@ -54,7 +54,12 @@ __all__ = [
 
 
 def _check_size(size, name="size"):
-    if not isinstance(size, int | np.integer) or isinstance(size, bool) or size < 1 or size % 2 == 0:
+    if (
+        not isinstance(size, int | np.integer)
+        or isinstance(size, bool)
+        or size < 1
+        or size % 2 == 0
+    ):
         raise ValueError(f"{name} must be an odd positive int; got {size!r}.")
     return int(size)
 
@@ -124,7 +129,9 @@ def line_kernel(direction="horizontal"):
     elif direction == "antidiagonal":
         k[np.arange(3), 2 - np.arange(3)] = 2.0
     else:
-        raise ValueError(f"direction must be 'horizontal', 'vertical', 'diagonal' or 'antidiagonal'; got {direction!r}.")
+        raise ValueError(
+            f"direction must be 'horizontal', 'vertical', 'diagonal' or 'antidiagonal'; got {direction!r}."
+        )
     return k
 
 
@@ -142,7 +149,9 @@ def gabor_kernel(theta=0.0, *, sigma=2.0, wavelength=4.0, gamma=0.5, phase=0.0, 
     y, x = np.meshgrid(r, r, indexing="ij")
     xr = x * np.cos(theta) + y * np.sin(theta)
     yr = -x * np.sin(theta) + y * np.cos(theta)
-    g = np.exp(-(xr**2 + gamma**2 * yr**2) / (2 * sigma**2)) * np.cos(2 * np.pi * xr / wavelength + phase)
+    g = np.exp(-(xr**2 + gamma**2 * yr**2) / (2 * sigma**2)) * np.cos(
+        2 * np.pi * xr / wavelength + phase
+    )
     return g - g.mean()
 
 
@@ -196,10 +205,18 @@ def apply_filter(images, kernels, *, padding="same"):
     if not (x.is_floating_point()):
         x = x.to(torch.float64)
     if x.dim() not in (2, 3, 4):
-        raise ValueError(f"images must have shape (H, W), (n, H, W) or (n, C, H, W); got shape {tuple(x.shape)}.")
-    w = kernels if isinstance(kernels, torch.Tensor) else torch.as_tensor(np.asarray(kernels, dtype=np.float64))
+        raise ValueError(
+            f"images must have shape (H, W), (n, H, W) or (n, C, H, W); got shape {tuple(x.shape)}."
+        )
+    w = (
+        kernels
+        if isinstance(kernels, torch.Tensor)
+        else torch.as_tensor(np.asarray(kernels, dtype=np.float64))
+    )
     if w.dim() not in (2, 3):
-        raise ValueError(f"kernels must have shape (kh, kw) or (k, kh, kw); got shape {tuple(w.shape)}.")
+        raise ValueError(
+            f"kernels must have shape (kh, kw) or (k, kh, kw); got shape {tuple(w.shape)}."
+        )
     bank = w.dim() == 3
     w = (w if bank else w[None]).to(device=x.device, dtype=x.dtype)
     kh, kw = w.shape[-2:]

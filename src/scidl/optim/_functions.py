@@ -129,8 +129,14 @@ def _beale():
         a, b = x
         r = terms(x)
         haa = sum(2 * (-1 + b ** (k + 1)) ** 2 for k in range(3))
-        hbb = sum(2 * (a * (k + 1) * b**k) ** 2 + 2 * r[k] * a * (k + 1) * k * b ** max(k - 1, 0) for k in range(3))
-        hab = sum(2 * (-1 + b ** (k + 1)) * a * (k + 1) * b**k + 2 * r[k] * (k + 1) * b**k for k in range(3))
+        hbb = sum(
+            2 * (a * (k + 1) * b**k) ** 2 + 2 * r[k] * a * (k + 1) * k * b ** max(k - 1, 0)
+            for k in range(3)
+        )
+        hab = sum(
+            2 * (-1 + b ** (k + 1)) * a * (k + 1) * b**k + 2 * r[k] * (k + 1) * b**k
+            for k in range(3)
+        )
         return np.array([[haa, hab], [hab, hbb]])
 
     return TestFunction(
@@ -157,15 +163,23 @@ def _himmelblau():
     def hessian(x):
         a, b = x
         u, v = a * a + b - 11, a + b * b - 7
-        return np.array([[4 * u + 8 * a * a + 2, 4 * a + 4 * b], [4 * a + 4 * b, 2 + 4 * v + 8 * b * b]])
+        return np.array(
+            [[4 * u + 8 * a * a + 2, 4 * a + 4 * b], [4 * a + 4 * b, 2 + 4 * v + 8 * b * b]]
+        )
 
     return TestFunction(
         name="himmelblau",
         f=lambda x: (x[0] ** 2 + x[1] - 11) ** 2 + (x[0] + x[1] ** 2 - 7) ** 2,
         grad=grad,
         hessian=hessian,
-        minima=np.array([[3.0, 2.0], [-2.805118086952745, 3.131312518250573],
-                         [-3.779310253377747, -3.283185991286170], [3.584428340330492, -1.848126526964404]]),
+        minima=np.array(
+            [
+                [3.0, 2.0],
+                [-2.805118086952745, 3.131312518250573],
+                [-3.779310253377747, -3.283185991286170],
+                [3.584428340330492, -1.848126526964404],
+            ]
+        ),
         f_min=0.0,
         x0=(0.0, -1.0),
         xlim=(-5, 5),
@@ -192,7 +206,9 @@ def _saddle():
     )
 
 
-TEST_FUNCTIONS = {fn.name: fn for fn in (_quadratic(), _rosenbrock(), _beale(), _himmelblau(), _saddle())}
+TEST_FUNCTIONS = {
+    fn.name: fn for fn in (_quadratic(), _rosenbrock(), _beale(), _himmelblau(), _saddle())
+}
 """Name -> :class:`TestFunction`: quadratic, rosenbrock, beale, himmelblau, saddle."""
 
 
@@ -210,5 +226,7 @@ def get_test_function(name):
     if isinstance(name, TestFunction):
         return name
     if name not in TEST_FUNCTIONS:
-        raise ValueError(f"function must be one of {', '.join(map(repr, TEST_FUNCTIONS))}; got {name!r}.")
+        raise ValueError(
+            f"function must be one of {', '.join(map(repr, TEST_FUNCTIONS))}; got {name!r}."
+        )
     return TEST_FUNCTIONS[name]

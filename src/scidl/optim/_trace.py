@@ -9,7 +9,14 @@ import torch
 
 from scidl.optim._functions import get_test_function
 
-__all__ = ["METHODS", "TORCH_EQUIVALENTS", "trace", "steps_to_tolerance", "compare_optimizers", "format_table"]
+__all__ = [
+    "METHODS",
+    "TORCH_EQUIVALENTS",
+    "trace",
+    "steps_to_tolerance",
+    "compare_optimizers",
+    "format_table",
+]
 
 # The lecture's update rules, written out in NumPy on the exact gradient g(x).
 # Each has the semantics (and defaults) of its torch.optim counterpart, listed in
@@ -92,7 +99,11 @@ METHODS = {
     "adagrad": (_AdaGrad, {}, "adaptive"),
     "rmsprop": (_RMSProp, {}, "adaptive"),
     "adam": (_Adam, {}, "adaptive"),
-    "lbfgs": (None, {"max_iter": 1, "max_eval": 25, "history_size": 10, "line_search_fn": "strong_wolfe"}, None),
+    "lbfgs": (
+        None,
+        {"max_iter": 1, "max_eval": 25, "history_size": 10, "line_search_fn": "strong_wolfe"},
+        None,
+    ),
     "newton": ("newton", {}, None),
 }
 
@@ -118,7 +129,9 @@ def _newton(function, x0, steps, lr, until):
         except np.linalg.LinAlgError:
             break
         path.append(x.copy())
-        if not np.all(np.isfinite(x)) or (until is not None and function.distance_to_minimum(x) < until):
+        if not np.all(np.isfinite(x)) or (
+            until is not None and function.distance_to_minimum(x) < until
+        ):
             break
     return np.array(path)
 
@@ -130,7 +143,9 @@ def _numpy_rule(rule, function, x0, steps, until):
         for _ in range(steps):
             x = rule(x, function.grad(x))
             path.append(x.copy())
-            if not np.all(np.isfinite(x)) or (until is not None and function.distance_to_minimum(x) < until):
+            if not np.all(np.isfinite(x)) or (
+                until is not None and function.distance_to_minimum(x) < until
+            ):
                 break
     return np.array(path)
 
@@ -186,7 +201,9 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
         raise ValueError(f"steps must be >= 0; got {steps}.")
     if isinstance(optimizer, str):
         if optimizer not in METHODS:
-            raise ValueError(f"optimizer must be one of {', '.join(map(repr, METHODS))}, a torch optimizer class or a factory; got {optimizer!r}.")
+            raise ValueError(
+                f"optimizer must be one of {', '.join(map(repr, METHODS))}, a torch optimizer class or a factory; got {optimizer!r}."
+            )
         rule, fixed, which = METHODS[optimizer]
         if lr is None:
             lr = function.lr[which] if which else 1.0
@@ -196,11 +213,15 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
             return _numpy_rule(rule(lr, **{**fixed, **kwargs}), function, x0, steps, until)
         factory = lambda params: torch.optim.LBFGS(params, lr=lr, **{**fixed, **kwargs})  # noqa: E731
     elif inspect.isclass(optimizer) and issubclass(optimizer, torch.optim.Optimizer):
-        factory = lambda params: optimizer(params, **({"lr": lr} if lr is not None else {}), **kwargs)  # noqa: E731
+
+        def factory(params):
+            return optimizer(params, **({"lr": lr} if lr is not None else {}), **kwargs)  # noqa: E731
     elif callable(optimizer):
         factory = optimizer
     else:
-        raise TypeError(f"optimizer must be a name, a torch.optim.Optimizer class or a factory; got {optimizer!r}.")
+        raise TypeError(
+            f"optimizer must be a name, a torch.optim.Optimizer class or a factory; got {optimizer!r}."
+        )
 
     x = torch.tensor(np.asarray(x0, dtype=np.float64), requires_grad=True)
     opt = factory([x])
@@ -216,7 +237,9 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
         opt.step(closure)
         point = x.detach().numpy().copy()
         path.append(point)
-        if not np.all(np.isfinite(point)) or (until is not None and function.distance_to_minimum(point) < until):
+        if not np.all(np.isfinite(point)) or (
+            until is not None and function.distance_to_minimum(point) < until
+        ):
             break
     return np.array(path)
 
@@ -261,7 +284,9 @@ def compare_optimizers(methods=None, functions=None, *, tol=1e-4, max_steps=2000
         table[m] = {}
         for f in functions:
             fn = get_test_function(f)
-            table[m][fn.name] = steps_to_tolerance(trace(m, fn, steps=max_steps, until=tol), fn, tol)
+            table[m][fn.name] = steps_to_tolerance(
+                trace(m, fn, steps=max_steps, until=tol), fn, tol
+            )
     return table
 
 
@@ -281,5 +306,8 @@ def format_table(table, *, max_steps=None):
     width = max(11, *(len(f) + 2 for f in functions))
     lines = ["method".ljust(10) + "".join(f.rjust(width) for f in functions)]
     for m, row in table.items():  # noqa: B007
-        lines.append(m.ljust(10) + "".join((never if row[f] is None else str(row[f])).rjust(width) for f in functions))
+        lines.append(
+            m.ljust(10)
+            + "".join((never if row[f] is None else str(row[f])).rjust(width) for f in functions)
+        )
     return "\n".join(lines)

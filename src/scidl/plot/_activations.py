@@ -8,8 +8,22 @@ from scidl.plot._style import PALETTE, new_figure, styled
 
 __all__ = ["plot_activations"]
 
-_TABLE = ("identity", "binary_step", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu",
-          "selu", "gelu", "softplus", "softsign", "silu", "gaussian")
+_TABLE = (
+    "identity",
+    "binary_step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+    "gaussian",
+)
 
 
 @styled
@@ -46,7 +60,9 @@ def plot_activations(names=None, *, x_range=(-4.0, 4.0), ncols=5, resolution=401
         raise ValueError(f"x_range must be (low, high) with low < high; got {x_range!r}.")
     ncols = max(1, min(int(ncols), len(names)))
     nrows = -(-len(names) // ncols)
-    fig, axes = new_figure(nrows=nrows, ncols=ncols, figsize=(2.6 * ncols, 2.2 * nrows), squeeze=False)
+    fig, axes = new_figure(
+        nrows=nrows, ncols=ncols, figsize=(2.6 * ncols, 2.2 * nrows), squeeze=False
+    )
     x = torch.linspace(lo, hi, int(resolution), dtype=torch.float64)
     for ax, name in zip(axes.ravel(), names):
         with torch.no_grad():
@@ -58,7 +74,7 @@ def plot_activations(names=None, *, x_range=(-4.0, 4.0), ncols=5, resolution=401
         ax.plot(x.numpy(), df, color=PALETTE[1], lw=1.4, ls="--", label="f'(x)")
         ax.set_title(name)
         ax.set_ylim(min(-1.2, np.min(f) - 0.2), max(1.3, min(np.max(f), 4.0) + 0.2))
-    for ax in axes.ravel()[len(names):]:
+    for ax in axes.ravel()[len(names) :]:
         ax.set_visible(False)
     axes.ravel()[0].legend(loc="upper left", fontsize=8)
     return fig

@@ -15,7 +15,16 @@ __all__ = ["plot_feature_maps", "plot_filter_effects", "plot_learned_filters"]
 def _grid(nrows, ncols, *, tile=1.3, title=None):
     title_h = 0.45 if title else 0.0
     fig = Figure(figsize=(ncols * tile + 0.2, nrows * (tile + 0.25) + title_h + 0.2))
-    axes = fig.subplots(nrows, ncols, squeeze=False, gridspec_kw={"wspace": 0.1, "hspace": 0.35, "top": 1 - (title_h + 0.1) / fig.get_figheight()})
+    axes = fig.subplots(
+        nrows,
+        ncols,
+        squeeze=False,
+        gridspec_kw={
+            "wspace": 0.1,
+            "hspace": 0.35,
+            "top": 1 - (title_h + 0.1) / fig.get_figheight(),
+        },
+    )
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
@@ -54,7 +63,9 @@ def plot_filter_effects(kernels, images, *, title="Filters and their effect"):
     names = list(kernels)
     fig, axes = _grid(len(images) + 1, len(names) + 1, title=title)
     axes[0, 0].axis("off")
-    axes[0, 0].text(0.5, 0.5, "kernel →\nimage ↓", ha="center", va="center", transform=axes[0, 0].transAxes)
+    axes[0, 0].text(
+        0.5, 0.5, "kernel →\nimage ↓", ha="center", va="center", transform=axes[0, 0].transAxes
+    )
     for j, name in enumerate(names, start=1):
         _symmetric(axes[0, j], np.asarray(kernels[name]))
         axes[0, j].set_title(name, fontsize=8)
@@ -79,7 +90,10 @@ def plot_learned_filters(model, *, layer=0, max_filters=64, ncols=8, title=None)
     shown = weights[:max_filters].sum(axis=1)
     ncols = max(1, min(ncols, len(shown)))
     nrows = math.ceil(len(shown) / ncols)
-    title = title or f"Learned filters of conv layer {layer + 1} ({weights.shape[2]}x{weights.shape[3]}, {weights.shape[0]} channels)"
+    title = (
+        title
+        or f"Learned filters of conv layer {layer + 1} ({weights.shape[2]}x{weights.shape[3]}, {weights.shape[0]} channels)"
+    )
     fig, axes = _grid(nrows, ncols, tile=0.9, title=title)
     for k, ax in enumerate(axes.ravel()):
         if k < len(shown):
@@ -90,7 +104,9 @@ def plot_learned_filters(model, *, layer=0, max_filters=64, ncols=8, title=None)
 
 
 @styled
-def plot_feature_maps(model, image, *, max_maps=8, title="Feature maps of one image through the network"):
+def plot_feature_maps(
+    model, image, *, max_maps=8, title="Feature maps of one image through the network"
+):
     """One row per stage: the input, then the first ``max_maps`` channels after each conv block."""
     from scidl.nn._inspect_cnn import feature_maps
 
@@ -104,6 +120,8 @@ def plot_feature_maps(model, image, *, max_maps=8, title="Feature maps of one im
                 ax.imshow(stage[j], cmap="gray" if i == 0 else "viridis", interpolation="nearest")
             else:
                 ax.axis("off")
-        label = "input" if i == 0 else f"block {i}: {stage.shape[0]}x{stage.shape[1]}x{stage.shape[2]}"
+        label = (
+            "input" if i == 0 else f"block {i}: {stage.shape[0]}x{stage.shape[1]}x{stage.shape[2]}"
+        )
         axes[i, 0].set_ylabel(label, fontsize=8)
     return fig

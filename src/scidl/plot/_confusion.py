@@ -49,7 +49,9 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, title=
     y_true = np.asarray(y_true).reshape(-1)
     y_pred = np.asarray(y_pred).reshape(-1)
     if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)}.")
+        raise ValueError(
+            f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)}."
+        )
     if len(y_true) == 0:
         raise ValueError("y_true and y_pred must contain at least one sample; got 0.")
     if labels is None:
@@ -69,7 +71,15 @@ def plot_confusion_matrix(y_true, y_pred, *, labels=None, normalize=None, title=
             value = matrix[i, j]
             text = f"{value:d}" if normalize is None else f"{value:.2f}"
             # viridis is dark at low values: white text there, black on bright cells
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="black" if value > threshold else "white")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="black" if value > threshold else "white",
+            )
     ax.set_xticks(range(k), [str(c) for c in labels])
     ax.set_yticks(range(k), [str(c) for c in labels])
     ax.set_xlabel("predicted")

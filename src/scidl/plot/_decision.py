@@ -27,7 +27,9 @@ def _grid(X, resolution, margin):
 
 
 @styled
-def plot_decision_boundary(estimator, X, y, *, resolution=200, proba=True, margin=0.1, title=None, ax=None):
+def plot_decision_boundary(
+    estimator, X, y, *, resolution=200, proba=True, margin=0.1, title=None, ax=None
+):
     """Plot a fitted 2D classifier's regions and the data points by class.
 
     For two classes with ``proba=True`` the background is the filled contour
@@ -75,7 +77,9 @@ def plot_decision_boundary(estimator, X, y, *, resolution=200, proba=True, margi
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X must have shape (n_samples, 2) for a 2D decision boundary; got shape {X.shape}.")
+        raise ValueError(
+            f"X must have shape (n_samples, 2) for a 2D decision boundary; got shape {X.shape}."
+        )
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},) to match X; got shape {y.shape}.")
     if len(X) == 0:
@@ -94,10 +98,19 @@ def plot_decision_boundary(estimator, X, y, *, resolution=200, proba=True, margi
     if use_proba:
         p = np.asarray(estimator.predict_proba(points), dtype=float)
         if p.ndim != 2 or p.shape[1] != n_classes:
-            raise ValueError(f"predict_proba returned shape {p.shape}; expected ({len(points)}, {n_classes}).")
+            raise ValueError(
+                f"predict_proba returned shape {p.shape}; expected ({len(points)}, {n_classes})."
+            )
     if use_proba and n_classes == 2:
         p1 = p[:, 1].reshape(xx.shape)
-        regions = ax.contourf(xx, yy, p1, levels=np.linspace(0, 1, 11), cmap=two_class_cmap(colors[0], colors[1]), alpha=0.55)
+        regions = ax.contourf(
+            xx,
+            yy,
+            p1,
+            levels=np.linspace(0, 1, 11),
+            cmap=two_class_cmap(colors[0], colors[1]),
+            alpha=0.55,
+        )
         ax.contour(xx, yy, p1, levels=[0.5], colors="black", linewidths=1.2)
         cbar = fig.colorbar(regions, ax=ax, shrink=0.85)
         cbar.set_label(f"P(y = {classes[1]})")
@@ -117,7 +130,14 @@ def plot_decision_boundary(estimator, X, y, *, resolution=200, proba=True, margi
     for k, label in enumerate(classes):
         mask = y == label
         ax.scatter(
-            X[mask, 0], X[mask, 1], s=16, color=colors[k], edgecolor="black", linewidth=0.4, label=f"class {label}", zorder=3
+            X[mask, 0],
+            X[mask, 1],
+            s=16,
+            color=colors[k],
+            edgecolor="black",
+            linewidth=0.4,
+            label=f"class {label}",
+            zorder=3,
         )
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())

@@ -19,7 +19,9 @@ def _image_grid(images, shape, titles, title, ncols, cmap, symmetric):
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     with style():
-        fig, axes = new_figure(nrows=nrows, ncols=ncols, figsize=(1.3 * ncols, 1.45 * nrows + 0.4), squeeze=False)
+        fig, axes = new_figure(
+            nrows=nrows, ncols=ncols, figsize=(1.3 * ncols, 1.45 * nrows + 0.4), squeeze=False
+        )
         for ax in axes.ravel():
             ax.set_axis_off()
         for ax, img, t in zip(axes.ravel(), images, titles):
@@ -35,7 +37,9 @@ def _image_grid(images, shape, titles, title, ncols, cmap, symmetric):
     return fig
 
 
-def plot_first_layer_weights(estimator_or_module, units=None, *, shape=(28, 28), ncols=8, title=None):
+def plot_first_layer_weights(
+    estimator_or_module, units=None, *, shape=(28, 28), ncols=8, title=None
+):
     """Each first-layer unit's input weights as an image (red positive, blue negative, white ignored).
 
     The weights come from :func:`scidl.nn.first_layer_weights`.
@@ -52,7 +56,15 @@ def plot_first_layer_weights(estimator_or_module, units=None, *, shape=(28, 28),
 
     W = first_layer_weights(estimator_or_module, None if units is None else list(units))
     ids = np.arange(len(W)) if units is None else list(units)
-    return _image_grid(W, shape, [f"unit {j}" for j in ids], title or "First-layer weights (feature detectors)", ncols, "RdBu_r", True)
+    return _image_grid(
+        W,
+        shape,
+        [f"unit {j}" for j in ids],
+        title or "First-layer weights (feature detectors)",
+        ncols,
+        "RdBu_r",
+        True,
+    )
 
 
 def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28), title=None):
@@ -75,10 +87,20 @@ def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28
     X = np.asarray(X)
     images = [X[i] for row in idx for i in row]
     titles = [f"unit {u}" if j == 0 else "" for u, row in zip(units, idx) for j in range(len(row))]
-    return _image_grid(images, shape, titles, title or "Top-activating test images per unit", idx.shape[1], "gray_r", False)
+    return _image_grid(
+        images,
+        shape,
+        titles,
+        title or "Top-activating test images per unit",
+        idx.shape[1],
+        "gray_r",
+        False,
+    )
 
 
-def plot_activation_maximization(estimator_or_module, units, *, layer=0, shape=(28, 28), ncols=8, title=None, **kwargs):
+def plot_activation_maximization(
+    estimator_or_module, units, *, layer=0, shape=(28, 28), ncols=8, title=None, **kwargs
+):
     """The activation-maximising input of each unit, as images.
 
     The inputs come from :func:`scidl.nn.activation_maximization`, which gets
@@ -97,4 +119,12 @@ def plot_activation_maximization(estimator_or_module, units, *, layer=0, shape=(
 
     units = list(units)
     X = activation_maximization(estimator_or_module, units, layer=layer, **kwargs)
-    return _image_grid(X, shape, [f"unit {u}" for u in units], title or f"Activation maximisation (layer {layer + 1})", ncols, "RdBu_r", True)
+    return _image_grid(
+        X,
+        shape,
+        [f"unit {u}" for u in units],
+        title or f"Activation maximisation (layer {layer + 1})",
+        ncols,
+        "RdBu_r",
+        True,
+    )

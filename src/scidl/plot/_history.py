@@ -20,7 +20,9 @@ def _as_history(history_or_estimator):
     if isinstance(history, dict):  # a dict of columns, e.g. {"train_loss": [...]}
         lengths = {len(v) for v in history.values()}
         if len(lengths) > 1:
-            raise ValueError(f"history columns must have equal lengths; got lengths {sorted(lengths)}.")
+            raise ValueError(
+                f"history columns must have equal lengths; got lengths {sorted(lengths)}."
+            )
         n = lengths.pop() if lengths else 0
         return [{k: history[k][i] for k in history} for i in range(n)]
     if not isinstance(history, (list, tuple)):
@@ -101,7 +103,9 @@ def plot_history(history_or_estimator, keys=None, *, log_scale=False, ax=None):
     else:
         fig, axes = figure_of(ax), [ax] * len(panels)
 
-    epochs = _column(rows, "epoch") if "epoch" in columns else np.arange(1, len(rows) + 1, dtype=float)
+    epochs = (
+        _column(rows, "epoch") if "epoch" in columns else np.arange(1, len(rows) + 1, dtype=float)
+    )
     for (panel, panel_keys), panel_ax in zip(panels.items(), axes):
         for key in panel_keys:
             is_valid = key.startswith("valid_")
@@ -123,7 +127,9 @@ def plot_history(history_or_estimator, keys=None, *, log_scale=False, ax=None):
         panel_ax.legend()
     if ax is None:
         title = "Learning curves"
-        status = getattr(getattr(history_or_estimator, "history_", history_or_estimator), "status", None)
+        status = getattr(
+            getattr(history_or_estimator, "history_", history_or_estimator), "status", None
+        )
         if status and status != "completed":
             title += f" ({status.replace('_', ' ')})"
         fig.suptitle(title)

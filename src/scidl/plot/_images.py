@@ -21,7 +21,9 @@ def _as_images(images, shape):
         shape = tuple(int(s) for s in np.atleast_1d(shape))
         size = math.prod(shape)
         if size == 0 or arr.size % size:
-            raise ValueError(f"images of {arr.size} values in total cannot be reshaped into images of shape {shape}.")
+            raise ValueError(
+                f"images of {arr.size} values in total cannot be reshaped into images of shape {shape}."
+            )
         return arr.reshape((-1, *shape))
     if arr.ndim == 2:  # flattened square images
         side = math.isqrt(arr.shape[1])
@@ -64,7 +66,17 @@ def _titles(n, labels, predictions):
 
 
 @styled
-def plot_image_grid(images, labels=None, predictions=None, *, ncols=10, shape=None, cmap="gray_r", title=None, ax=None):
+def plot_image_grid(
+    images,
+    labels=None,
+    predictions=None,
+    *,
+    ncols=10,
+    shape=None,
+    cmap="gray_r",
+    title=None,
+    ax=None,
+):
     """Show images in a grid, titled by label, prediction or "true→pred".
 
     Parameters
@@ -131,20 +143,30 @@ def plot_image_grid(images, labels=None, predictions=None, *, ncols=10, shape=No
     width, height = ncols * tile_w + 2 * pad, nrows * tile_h + title_h + 2 * pad
     fig = Figure(figsize=(width, height))
     axes = fig.subplots(
-        nrows, ncols, squeeze=False,
+        nrows,
+        ncols,
+        squeeze=False,
         gridspec_kw={
-            "left": pad / width, "right": 1 - pad / width, "bottom": pad / height,
-            "top": 1 - (pad + title_h) / height, "wspace": 0.08, "hspace": 0.3,
+            "left": pad / width,
+            "right": 1 - pad / width,
+            "bottom": pad / height,
+            "top": 1 - (pad + title_h) / height,
+            "wspace": 0.08,
+            "hspace": 0.3,
         },
     )
     for i, image_ax in enumerate(axes.ravel()):
         if i >= n:
             fig.delaxes(image_ax)
             continue
-        image_ax.imshow(imgs[i], cmap=cmap if gray else None, vmin=vmin, vmax=vmax, interpolation="nearest")
+        image_ax.imshow(
+            imgs[i], cmap=cmap if gray else None, vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
         image_ax.set_axis_off()
         if titles[i] is not None:
-            image_ax.set_title(titles[i], fontsize=9, color=PALETTE[3] if wrong[i] else "black", pad=2)
+            image_ax.set_title(
+                titles[i], fontsize=9, color=PALETTE[3] if wrong[i] else "black", pad=2
+            )
     if title:
         fig.suptitle(title, y=1 - pad / height, va="top")
     return fig
@@ -173,7 +195,12 @@ def _mosaic(ax, imgs, titles, wrong, ncols, nrows, cmap, title):
             continue
         r, c = divmod(i, ncols)
         ax.text(
-            c * (w + gap) + w / 2, r * tile_h + h + 1.2 * gap, text, ha="center", va="center", fontsize=8,
+            c * (w + gap) + w / 2,
+            r * tile_h + h + 1.2 * gap,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8,
             color=PALETTE[3] if wrong[i] else "black",
         )
     return fig

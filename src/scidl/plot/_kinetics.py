@@ -47,7 +47,9 @@ def plot_tica_projection(Y, *, color=None, bins=60, kT=1.0, title="TICA projecti
         ax.set_ylabel("IC 2")
     else:
         c = np.concatenate(color) if isinstance(color, list) else np.asarray(color)
-        sc = ax.scatter(Y[:, 0], Y[:, 1], c=c, s=2, cmap="tab10" if c.dtype.kind in "iu" else "viridis")
+        sc = ax.scatter(
+            Y[:, 0], Y[:, 1], c=c, s=2, cmap="tab10" if c.dtype.kind in "iu" else "viridis"
+        )
         fig.colorbar(sc, ax=ax)
         ax.set_xlabel("IC 1")
         ax.set_ylabel("IC 2")
@@ -99,7 +101,14 @@ def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
             ax = axes[i, j]
             start = float(i == j)
             ax.plot(lags, np.r_[start, ck.predictions[:, i, j]], "-", color="C0", label="predict")
-            ax.plot(lags, np.r_[start, ck.estimates[:, i, j]], "--o", color="C1", markersize=3, label="estimate")
+            ax.plot(
+                lags,
+                np.r_[start, ck.estimates[:, i, j]],
+                "--o",
+                color="C1",
+                markersize=3,
+                label="estimate",
+            )
             ax.set_ylim(-0.05, 1.05)
             ax.set_title(f"{i} -> {j}", fontsize=8)
             if i == m - 1:
@@ -110,7 +119,9 @@ def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
 
 
 @styled
-def plot_metastable_sets(potential, centers, assignments, *, kT=1.0, n_grid=120, title="PCCA+ metastable sets"):
+def plot_metastable_sets(
+    potential, centers, assignments, *, kT=1.0, n_grid=120, title="PCCA+ metastable sets"
+):
     """Metastable sets (colours) of cluster centres drawn on the potential's landscape."""
     centers = np.asarray(centers, dtype=np.float64)
     assignments = np.asarray(assignments)
@@ -134,7 +145,17 @@ def plot_metastable_sets(potential, centers, assignments, *, kT=1.0, n_grid=120,
         levels = np.linspace(0, np.quantile(V, 0.6), 20)
         cs = ax.contourf(gx, gy, V, levels=levels, cmap="Greys_r", extend="max")
         fig.colorbar(cs, ax=ax, label="V / kT")
-        ax.scatter(centers[:, 0], centers[:, 1], c=assignments, cmap="tab10", vmin=0, vmax=9, s=18, edgecolors="k", linewidths=0.3)
+        ax.scatter(
+            centers[:, 0],
+            centers[:, 1],
+            c=assignments,
+            cmap="tab10",
+            vmin=0,
+            vmax=9,
+            s=18,
+            edgecolors="k",
+            linewidths=0.3,
+        )
         ax.set_xlabel("x")
         ax.set_ylabel("y")
     ax.set_title(title)

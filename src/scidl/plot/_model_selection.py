@@ -17,7 +17,10 @@ __all__ = ["plot_complexity_curve", "plot_learning_curve"]
 @styled
 def _errors_plot(x, curve, xlabel, title, ax, log_x, mark=None):
     fig, ax = new_figure(figsize=(5.2, 3.8)) if ax is None else (figure_of(ax), ax)
-    for key, color, label in (("train_error", PALETTE[0], "training error"), ("test_error", PALETTE[1], "test error (CV)")):
+    for key, color, label in (
+        ("train_error", PALETTE[0], "training error"),
+        ("test_error", PALETTE[1], "test error (CV)"),
+    ):
         mean, std = np.asarray(curve[key]), np.asarray(curve[key + "_std"])
         ax.plot(x, mean, "o-", color=color, label=label)
         ax.fill_between(x, mean - std, mean + std, color=color, alpha=0.2)
@@ -62,7 +65,9 @@ def plot_complexity_curve(curve, *, log_x=False, title=None, ax=None):
     'features__degree'
     """
     x = np.array([_as_number(v) for v in curve.param_range])
-    label = curve.param_name + (" (total units)" if isinstance(curve.param_range[0], tuple | list) else "")
+    label = curve.param_name + (
+        " (total units)" if isinstance(curve.param_range[0], tuple | list) else ""
+    )
     return _errors_plot(x, curve, label, title, ax, log_x, mark=_as_number(curve.best))
 
 
@@ -82,4 +87,6 @@ def plot_learning_curve(curve, *, title=None, ax=None):
     >>> fig.axes[0].get_xlabel()
     'training samples'
     """
-    return _errors_plot(np.asarray(curve.train_sizes, dtype=float), curve, "training samples", title, ax, False)
+    return _errors_plot(
+        np.asarray(curve.train_sizes, dtype=float), curve, "training samples", title, ax, False
+    )

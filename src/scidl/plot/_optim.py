@@ -50,12 +50,29 @@ def plot_trajectories(function, paths, *, resolution=200, ax=None, title=None):
     for k, (name, path) in enumerate(paths.items()):
         path = np.asarray(path, dtype=float)
         color = PALETTE[k % len(PALETTE)]
-        ax.plot(path[:, 0], path[:, 1], "-", color=color, lw=1.4, label=f"{name} ({len(path) - 1} steps)")
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            "-",
+            color=color,
+            lw=1.4,
+            label=f"{name} ({len(path) - 1} steps)",
+        )
         ax.plot(path[-1, 0], path[-1, 1], "o", color=color, ms=4)
     ax.plot(*function.x0, "ks", ms=5, label="start")
-    ax.plot(function.minima[:, 0], function.minima[:, 1], "*", color="gold", mec="black", ms=12, label="minimum")
+    ax.plot(
+        function.minima[:, 0],
+        function.minima[:, 1],
+        "*",
+        color="gold",
+        mec="black",
+        ms=12,
+        label="minimum",
+    )
     if len(function.saddles):
-        ax.plot(function.saddles[:, 0], function.saddles[:, 1], "x", color="black", ms=8, label="saddle")
+        ax.plot(
+            function.saddles[:, 0], function.saddles[:, 1], "x", color="black", ms=8, label="saddle"
+        )
     ax.set_xlim(function.xlim)
     ax.set_ylim(function.ylim)
     ax.set_xlabel("$x_1$")

@@ -15,7 +15,9 @@ def _as_x(X, name):
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
-        raise ValueError(f"{name} must have shape (n_samples,) or (n_samples, 1); got shape {arr.shape}.")
+        raise ValueError(
+            f"{name} must have shape (n_samples,) or (n_samples, 1); got shape {arr.shape}."
+        )
     return arr
 
 
@@ -122,17 +124,37 @@ def plot_regression_1d(
     else:
         grid = np.linspace(-1.0, 1.0, int(n_points))
 
-    ax.scatter(x, y, s=18, color=PALETTE[0], edgecolor="white", linewidth=0.5, label="train", zorder=3)
+    ax.scatter(
+        x, y, s=18, color=PALETTE[0], edgecolor="white", linewidth=0.5, label="train", zorder=3
+    )
     if x_test is not None:
         ax.scatter(
-            x_test, y_test_arr, s=22, marker="^", color=PALETTE[1], edgecolor="white", linewidth=0.5, label="test", zorder=3
+            x_test,
+            y_test_arr,
+            s=22,
+            marker="^",
+            color=PALETTE[1],
+            edgecolor="white",
+            linewidth=0.5,
+            label="test",
+            zorder=3,
         )
     if truth is not None:
-        ax.plot(grid, np.asarray(truth(grid), dtype=float).reshape(-1), "--", color="black", linewidth=1.2, label="truth", zorder=2)
+        ax.plot(
+            grid,
+            np.asarray(truth(grid), dtype=float).reshape(-1),
+            "--",
+            color="black",
+            linewidth=1.2,
+            label="truth",
+            zorder=2,
+        )
     if predict is not None:
         fitted = np.asarray(predict(grid[:, None]), dtype=float).reshape(-1)
         if fitted.shape != grid.shape:
-            raise ValueError(f"the predictor returned shape {fitted.shape} for {len(grid)} inputs; expected ({len(grid)},).")
+            raise ValueError(
+                f"the predictor returned shape {fitted.shape} for {len(grid)} inputs; expected ({len(grid)},)."
+            )
         ax.plot(grid, fitted, color=PALETTE[3], label=label, zorder=4)
         _keep_data_in_view(ax, [y, y_test_arr], fitted)
     ax.set_xlabel("x")

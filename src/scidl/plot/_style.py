@@ -128,7 +128,9 @@ def lighten(color, amount=0.55):
 
 def two_class_cmap(c0, c1):
     """Diverging colormap from class colour ``c0`` through white to ``c1``."""
-    return LinearSegmentedColormap.from_list("scidl_two_class", [to_rgb(c0), (1.0, 1.0, 1.0), to_rgb(c1)])
+    return LinearSegmentedColormap.from_list(
+        "scidl_two_class", [to_rgb(c0), (1.0, 1.0, 1.0), to_rgb(c1)]
+    )
 
 
 def class_cmap(colors, amount=0.55):

@@ -40,7 +40,9 @@ def boundary_recorder(X, *, every=1, on="batch", resolution=60, margin=0.1):
         param = next(state.module.parameters())
         out = state.module(torch.as_tensor(points, dtype=param.dtype, device=param.device))
         if out.shape[1] != 2:
-            raise ValueError(f"boundary_recorder needs a two-class network; it has {out.shape[1]} outputs.")
+            raise ValueError(
+                f"boundary_recorder needs a two-class network; it has {out.shape[1]} outputs."
+            )
         return torch.softmax(out.double(), dim=1)[:, 1].cpu().numpy().reshape(xx.shape)
 
     recorder = Recorder(snapshot, every=every, on=on)
@@ -50,7 +52,14 @@ def boundary_recorder(X, *, every=1, on="batch", resolution=60, margin=0.1):
 
 def _draw(ax, xx, yy, p, X, y, title):
     colors = class_colors(2)
-    ax.contourf(xx, yy, p, levels=np.linspace(0, 1, 11), cmap=two_class_cmap(colors[0], colors[1]), alpha=0.55)
+    ax.contourf(
+        xx,
+        yy,
+        p,
+        levels=np.linspace(0, 1, 11),
+        cmap=two_class_cmap(colors[0], colors[1]),
+        alpha=0.55,
+    )
     if p.min() < 0.5 < p.max():
         ax.contour(xx, yy, p, levels=[0.5], colors="black", linewidths=1.2)
     for k, label in enumerate(np.unique(y)):
@@ -67,7 +76,9 @@ def _select(records, n_panels):
 
 
 @styled
-def plot_boundary_snapshots(recorder, X, y, *, n_panels=6, reference=None, reference_title="RBF SVM"):
+def plot_boundary_snapshots(
+    recorder, X, y, *, n_panels=6, reference=None, reference_title="RBF SVM"
+):
     """Panels of the recorded decision boundary, from the initial weights to the end of training.
 
     Parameters
@@ -98,7 +109,9 @@ def plot_boundary_snapshots(recorder, X, y, *, n_panels=6, reference=None, refer
     ['initial weights', 'epoch 1, batch 2', 'epoch 1, batch 4']
     """
     if not recorder.records:
-        raise ValueError("the recorder holds no snapshots; pass it in callbacks=[...] and fit first.")
+        raise ValueError(
+            "the recorder holds no snapshots; pass it in callbacks=[...] and fit first."
+        )
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     xx, yy = recorder.grid
     chosen = _select(recorder.records, n_panels)
@@ -148,7 +161,11 @@ def save_boundary_animation(recorder, X, y, path, *, fps=8, max_frames=60):
     X, y = np.asarray(X, dtype=float), np.asarray(y)
     xx, yy = recorder.grid
     records = recorder.records
-    frames = records if len(records) <= max_frames else [records[i] for i in np.linspace(0, len(records) - 1, max_frames).astype(int)]
+    frames = (
+        records
+        if len(records) <= max_frames
+        else [records[i] for i in np.linspace(0, len(records) - 1, max_frames).astype(int)]
+    )
     with style():
         fig, ax = new_figure(figsize=(3.6, 3.2))
 

@@ -51,11 +51,21 @@ class ProgressBar(Callback):
         from tqdm.auto import tqdm
 
         disable = not (self.force or sys.stderr.isatty())
-        self._bar = tqdm(total=state.max_epochs, initial=len(state.history), desc=self.desc, unit="epoch", disable=disable, leave=False)
+        self._bar = tqdm(
+            total=state.max_epochs,
+            initial=len(state.history),
+            desc=self.desc,
+            unit="epoch",
+            disable=disable,
+            leave=False,
+        )
 
     def on_epoch_end(self, state):
         row = state.history[-1]
-        self._bar.set_postfix({k: f"{v:.4g}" for k, v in row.items() if k.endswith(("loss", "accuracy"))}, refresh=False)
+        self._bar.set_postfix(
+            {k: f"{v:.4g}" for k, v in row.items() if k.endswith(("loss", "accuracy"))},
+            refresh=False,
+        )
         self._bar.update(1)
 
     def on_train_end(self, state):
@@ -80,7 +90,9 @@ class EarlyStopping(Callback):
         best epoch back into the module.
     """
 
-    def __init__(self, monitor="valid_loss", *, patience=10, min_delta=0.0, restore_best_weights=True):
+    def __init__(
+        self, monitor="valid_loss", *, patience=10, min_delta=0.0, restore_best_weights=True
+    ):
         self.monitor = monitor
         self.patience = patience
         self.min_delta = min_delta
@@ -95,12 +107,16 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, state):
         row = state.history[-1]
         if self.monitor not in row:
-            raise KeyError(f"EarlyStopping monitors {self.monitor!r}, which is not in the history; columns: {list(row)}.")
+            raise KeyError(
+                f"EarlyStopping monitors {self.monitor!r}, which is not in the history; columns: {list(row)}."
+            )
         value = row[self.monitor]
         if value < self.best_ - self.min_delta:
             self.best_, self.best_epoch_, self._wait = value, row["epoch"], 0
             if self.restore_best_weights:
-                self._best_state = {k: v.detach().clone() for k, v in state.module.state_dict().items()}
+                self._best_state = {
+                    k: v.detach().clone() for k, v in state.module.state_dict().items()
+                }
         else:
             self._wait += 1
             if self._wait >= self.patience:
@@ -108,7 +124,11 @@ class EarlyStopping(Callback):
                 state.history.status = "stopped_early"
 
     def on_train_end(self, state):
-        if self.restore_best_weights and self._best_state is not None and state.history.status != "diverged":
+        if (
+            self.restore_best_weights
+            and self._best_state is not None
+            and state.history.status != "diverged"
+        ):
             state.module.load_state_dict(self._best_state)
 
 

@@ -48,11 +48,15 @@ class IndexedData:
         return len(self.index)
 
     def to(self, device) -> IndexedData:
-        return IndexedData(tuple(t.to(device) for t in self.tensors), self.index.to(device), self.gather)
+        return IndexedData(
+            tuple(t.to(device) for t in self.tensors), self.index.to(device), self.gather
+        )
 
     def subset(self, positions) -> IndexedData:
         """The samples at ``positions`` (the stored tensors are shared, not copied)."""
-        return IndexedData(self.tensors, self.index[torch.as_tensor(positions, dtype=torch.int64)], self.gather)
+        return IndexedData(
+            self.tensors, self.index[torch.as_tensor(positions, dtype=torch.int64)], self.gather
+        )
 
     def batch(self, positions) -> tuple:
         """The minibatch made of the samples at ``positions``."""
@@ -80,7 +84,9 @@ class _Lagged:
         return (torch.cat([x0, xt], dim=1),) if self.stacked else (x0, xt)
 
 
-def lagged_pairs(frames, starts, lagtime, *, stacked=False, mean=None, scale=None, dtype=None) -> IndexedData:
+def lagged_pairs(
+    frames, starts, lagtime, *, stacked=False, mean=None, scale=None, dtype=None
+) -> IndexedData:
     """Lagged pairs ``(x_t, x_{t+lagtime})`` for each ``t`` in ``starts``, without copying ``frames``.
 
     With ``stacked=True`` each sample is the single row ``[x_t, x_{t+lagtime}]``.
@@ -92,7 +98,9 @@ def lagged_pairs(frames, starts, lagtime, *, stacked=False, mean=None, scale=Non
     """
     starts = torch.as_tensor(starts, dtype=torch.int64)
     if len(starts) and (int(starts.min()) < 0 or int(starts.max()) + lagtime >= len(frames)):
-        raise ValueError(f"starts must lie in [0, {len(frames) - lagtime}) for lagtime={lagtime} and {len(frames)} frames.")
+        raise ValueError(
+            f"starts must lie in [0, {len(frames) - lagtime}) for lagtime={lagtime} and {len(frames)} frames."
+        )
     if (mean is None) != (scale is None):
         raise ValueError("mean and scale must be given together.")
     tensors = (frames,)

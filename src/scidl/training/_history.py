@@ -48,7 +48,10 @@ class History(list):
 
     def to_dict(self) -> dict:
         """A JSON-serialisable form (used by persistence)."""
-        return {"status": self.status, "rows": [{k: float(v) if k != "epoch" else int(v) for k, v in r.items()} for r in self]}
+        return {
+            "status": self.status,
+            "rows": [{k: float(v) if k != "epoch" else int(v) for k, v in r.items()} for r in self],
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> History:

@@ -90,7 +90,9 @@ class StepContext:
         """Raise (before any backward pass) if ``loss`` is NaN or infinite."""
         loss = loss.detach()
         if loss.numel() == 1:
-            value = loss.item()  # one cheap call; much faster than isfinite().all() on small tensors
+            value = (
+                loss.item()
+            )  # one cheap call; much faster than isfinite().all() on small tensors
             ok = math.isfinite(value)
         else:
             ok = bool(torch.isfinite(loss).all())
@@ -121,11 +123,19 @@ def _as_tensors(data, device, name):
         return data.to(device)
     if isinstance(data, torch.Tensor):
         data = (data,)
-    if not isinstance(data, list | tuple) or not data or not all(isinstance(t, torch.Tensor) for t in data):
-        raise TypeError(f"{name} must be a tensor, a tuple of tensors or a DataLoader; got {type(data).__name__}.")
+    if (
+        not isinstance(data, list | tuple)
+        or not data
+        or not all(isinstance(t, torch.Tensor) for t in data)
+    ):
+        raise TypeError(
+            f"{name} must be a tensor, a tuple of tensors or a DataLoader; got {type(data).__name__}."
+        )
     n = len(data[0])
     if any(len(t) != n for t in data):
-        raise ValueError(f"All tensors in {name} must have the same length; got {[len(t) for t in data]}.")
+        raise ValueError(
+            f"All tensors in {name} must have the same length; got {[len(t) for t in data]}."
+        )
     if n == 0:
         raise ValueError(f"{name} is empty.")
     return tuple(t.to(device) for t in data)
@@ -172,9 +182,15 @@ def _evaluate(step, module, data, device, batch_size, ctx):
             batches = _loader_batches(data, device, 0)
         elif isinstance(data, IndexedData):
             positions = torch.arange(len(data), device=data.index.device)
-            batches = ((data.batch(positions[i : i + batch_size]), min(batch_size, len(data) - i), 0) for i in range(0, len(data), batch_size))
+            batches = (
+                (data.batch(positions[i : i + batch_size]), min(batch_size, len(data) - i), 0)
+                for i in range(0, len(data), batch_size)
+            )
         else:
-            batches = ((tuple(t[i : i + batch_size] for t in data), min(batch_size, len(data[0]) - i), 0) for i in range(0, len(data[0]), batch_size))
+            batches = (
+                (tuple(t[i : i + batch_size] for t in data), min(batch_size, len(data[0]) - i), 0)
+                for i in range(0, len(data[0]), batch_size)
+            )
         for batch, size, _ in batches:
             for k, v in step.eval_step(module, batch, ctx).items():
                 sums[k] = sums.get(k, 0.0) + v.detach().double() * size
@@ -280,10 +296,19 @@ def train(
         return make_optimizer(options.pop("optimizer", optimizer), params, **options)
 
     optimizers = step.configure_optimizers(module, _make)
-    schedulers = {k: make_scheduler(lr_schedule, opt, max_epochs=max_epochs) for k, opt in optimizers.items()}
+    schedulers = {
+        k: make_scheduler(lr_schedule, opt, max_epochs=max_epochs) for k, opt in optimizers.items()
+    }
     history = History() if history is None else history
     history.status = "completed"
-    state = TrainState(module=raw_module, optimizers=optimizers, history=history, max_epochs=max_epochs, rank=rank, world_size=world_size)
+    state = TrainState(
+        module=raw_module,
+        optimizers=optimizers,
+        history=history,
+        max_epochs=max_epochs,
+        rank=rank,
+        world_size=world_size,
+    )
     ctx = StepContext(state, clip_grad_norm, world_size)
 
     callbacks = list(callbacks)
@@ -303,10 +328,18 @@ def train(
                 cb.on_epoch_begin(state)
             module.train()
             sums, count = {}, 0
-            batches = _loader_batches(data, device, epoch) if is_loader else _in_memory_batches(tensors, batch_size, generator, rank, world_size)
+            batches = (
+                _loader_batches(data, device, epoch)
+                if is_loader
+                else _in_memory_batches(tensors, batch_size, generator, rank, world_size)
+            )
             for b, (batch, local_size, global_size) in enumerate(batches, start=1):
                 state.batch = b
-                ctx.loss_scale = local_size * world_size / global_size if world_size > 1 and not is_loader else 1.0
+                ctx.loss_scale = (
+                    local_size * world_size / global_size
+                    if world_size > 1 and not is_loader
+                    else 1.0
+                )
                 out = step.train_step(module, batch, optimizers, ctx)
                 state.global_step += 1
                 for k, v in out.items():  # Python floats: cheaper than tensor arithmetic per batch
@@ -315,7 +348,9 @@ def train(
                 for cb in batch_callbacks:
                     cb.on_batch_end(state, out)
             if count == 0:
-                raise ValueError("The training data produced no minibatch; is the DataLoader empty?")
+                raise ValueError(
+                    "The training data produced no minibatch; is the DataLoader empty?"
+                )
             totals = torch.tensor([*sums.values(), float(count)], dtype=torch.float64)
             if world_size > 1:
                 totals = totals.to(device)
@@ -324,7 +359,9 @@ def train(
             row = {"epoch": epoch}
             row.update({f"train_{k}": totals[i] / totals[-1] for i, k in enumerate(sums)})
             if validation_data is not None:
-                row.update(_evaluate(step, raw_module, validation_data, device, max(batch_size, 1024), ctx))
+                row.update(
+                    _evaluate(step, raw_module, validation_data, device, max(batch_size, 1024), ctx)
+                )
             first_opt = next(iter(optimizers.values()))
             row["lr"] = float(first_opt.param_groups[0]["lr"])
             row["time"] = time.perf_counter() - t0

@@ -28,7 +28,9 @@ def _fused_ok(params) -> bool:
     return all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
 
 
-def make_optimizer(optimizer, params, *, lr=1e-3, weight_decay=0.0, **kwargs) -> torch.optim.Optimizer:
+def make_optimizer(
+    optimizer, params, *, lr=1e-3, weight_decay=0.0, **kwargs
+) -> torch.optim.Optimizer:
     """Build an optimizer from a name, a ``torch.optim.Optimizer`` class or a factory.
 
     Names: ``sgd``, ``momentum`` (SGD, momentum 0.9), ``nesterov``, ``adagrad``,
@@ -43,26 +45,49 @@ def make_optimizer(optimizer, params, *, lr=1e-3, weight_decay=0.0, **kwargs) ->
     >>> type(opt).__name__, opt.defaults["nesterov"]
     ('SGD', True)
     """
-    params = [p for p in params if p.requires_grad] if not isinstance(params, list | tuple) or not params or not isinstance(params[0], dict) else params
-    if callable(optimizer) and not isinstance(optimizer, str) and not (inspect.isclass(optimizer) and issubclass(optimizer, torch.optim.Optimizer)):
+    params = (
+        [p for p in params if p.requires_grad]
+        if not isinstance(params, list | tuple) or not params or not isinstance(params[0], dict)
+        else params
+    )
+    if (
+        callable(optimizer)
+        and not isinstance(optimizer, str)
+        and not (inspect.isclass(optimizer) and issubclass(optimizer, torch.optim.Optimizer))
+    ):
         return optimizer(params)
     if inspect.isclass(optimizer) and issubclass(optimizer, torch.optim.Optimizer):
         cls, fixed = optimizer, {}
     elif isinstance(optimizer, str):
         if optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, a torch.optim.Optimizer class or a callable; got {optimizer!r}.")
+            raise ValueError(
+                f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, a torch.optim.Optimizer class or a callable; got {optimizer!r}."
+            )
         cls, fixed = OPTIMIZERS[optimizer]
     else:
-        raise TypeError(f"optimizer must be a name, a torch.optim.Optimizer class or a callable; got {optimizer!r}.")
+        raise TypeError(
+            f"optimizer must be a name, a torch.optim.Optimizer class or a callable; got {optimizer!r}."
+        )
     options = {"lr": lr, **fixed, **kwargs}
     if cls is torch.optim.LBFGS:
         if weight_decay:
-            raise ValueError("optimizer='lbfgs' does not support weight_decay; add an L2 term to the loss instead.")
+            raise ValueError(
+                "optimizer='lbfgs' does not support weight_decay; add an L2 term to the loss instead."
+            )
         options.setdefault("line_search_fn", "strong_wolfe")
     else:
         options["weight_decay"] = weight_decay
-    flat = [p for g in params for p in g["params"]] if params and isinstance(params[0], dict) else params
-    if cls in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW) and "fused" not in options and "foreach" not in options and _fused_ok(flat):
+    flat = (
+        [p for g in params for p in g["params"]]
+        if params and isinstance(params[0], dict)
+        else params
+    )
+    if (
+        cls in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW)
+        and "fused" not in options
+        and "foreach" not in options
+        and _fused_ok(flat)
+    ):
         try:
             return cls(params, fused=True, **options)
         except (RuntimeError, TypeError, ValueError):
@@ -91,4 +116,6 @@ def make_scheduler(schedule, optimizer, *, max_epochs):
         return lrs.CosineAnnealingLR(optimizer, T_max=max(1, max_epochs))
     if schedule == "plateau":
         return lrs.ReduceLROnPlateau(optimizer, factor=0.1, patience=5)
-    raise ValueError(f"lr_schedule must be one of {', '.join(map(repr, SCHEDULERS))}, None or a callable; got {schedule!r}.")
+    raise ValueError(
+        f"lr_schedule must be one of {', '.join(map(repr, SCHEDULERS))}, None or a callable; got {schedule!r}."
+    )

@@ -50,7 +50,15 @@ class AutoencoderModule(nn.Module):
     (torch.Size([3, 2]), torch.Size([3, 6]))
     """
 
-    def __init__(self, in_features, n_components, hidden_sizes=(128,), *, activation="relu", output_activation="identity"):
+    def __init__(
+        self,
+        in_features,
+        n_components,
+        hidden_sizes=(128,),
+        *,
+        activation="relu",
+        output_activation="identity",
+    ):
         super().__init__()
         self.in_features = in_features
         self.n_components = n_components
@@ -107,7 +115,16 @@ class ConvAutoencoderModule(nn.Module):
     (torch.Size([2, 8]), torch.Size([2, 1, 28, 28]))
     """
 
-    def __init__(self, image_shape, n_components, channels=(16, 32), *, kernel_size=3, activation="relu", output_activation="identity"):
+    def __init__(
+        self,
+        image_shape,
+        n_components,
+        channels=(16, 32),
+        *,
+        kernel_size=3,
+        activation="relu",
+        output_activation="identity",
+    ):
         super().__init__()
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd; got {kernel_size}.")
@@ -122,20 +139,29 @@ class ConvAutoencoderModule(nn.Module):
         enc = []
         prev = c
         for ch in self.channels:
-            enc += [nn.Conv2d(prev, ch, kernel_size, stride=2, padding=pad), get_activation(activation)]
+            enc += [
+                nn.Conv2d(prev, ch, kernel_size, stride=2, padding=pad),
+                get_activation(activation),
+            ]
             prev = ch
             h, w = (h + 1) // 2, (w + 1) // 2
             sizes.append((h, w))
         self._code_shape = (prev, h, w)
         flat = prev * h * w
         self.encoder = nn.Sequential(*enc, nn.Flatten(), nn.Linear(flat, n_components))
-        dec = [nn.Linear(n_components, flat), get_activation(activation), nn.Unflatten(1, self._code_shape)]
+        dec = [
+            nn.Linear(n_components, flat),
+            get_activation(activation),
+            nn.Unflatten(1, self._code_shape),
+        ]
         outs = (c, *self.channels[:-1])[::-1]
         for i, ch in enumerate(outs):
             (h_in, w_in), (h_out, w_out) = sizes[-1 - i], sizes[-2 - i]
             # A stride-2 transposed convolution gives 2 * in - 1 + output_padding.
             op = (h_out - (2 * h_in - 1), w_out - (2 * w_in - 1))
-            dec.append(nn.ConvTranspose2d(prev, ch, kernel_size, stride=2, padding=pad, output_padding=op))
+            dec.append(
+                nn.ConvTranspose2d(prev, ch, kernel_size, stride=2, padding=pad, output_padding=op)
+            )
             if i < len(outs) - 1:
                 dec.append(get_activation(activation))
             prev = ch
@@ -188,7 +214,9 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
                 out.append(None)
                 continue
             x = np.ascontiguousarray(X[idx])
-            out.append((torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device),))
+            out.append(
+                (torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device),)
+            )
         return out
 
     def _run(self, fn, X, *, chunk_size=4096):
@@ -198,7 +226,11 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
         outs = []
         with torch.no_grad():
             for s in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(np.ascontiguousarray(X[s : s + chunk_size]), dtype=param.dtype, device=param.device)
+                xt = torch.as_tensor(
+                    np.ascontiguousarray(X[s : s + chunk_size]),
+                    dtype=param.dtype,
+                    device=param.device,
+                )
                 outs.append(fn(xt).double().cpu())
         return torch.cat(outs).numpy()
 
@@ -212,7 +244,9 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
         check_fitted(self, "module_")
         Z = check_array(X, name="X")
         if Z.shape[1] != self.n_components:
-            raise ValueError(f"X has {Z.shape[1]} columns, but inverse_transform expects n_components={self.n_components}.")
+            raise ValueError(
+                f"X has {Z.shape[1]} columns, but inverse_transform expects n_components={self.n_components}."
+            )
         return self._run(self.module_.decode, Z)
 
     def reconstruct(self, X):
@@ -275,7 +309,12 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     True
     """
 
-    _extra_constraints = {**_AE_CONSTRAINTS, "hidden_sizes": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")]}
+    _extra_constraints = {
+        **_AE_CONSTRAINTS,
+        "hidden_sizes": [
+            InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+        ],
+    }
 
     def __init__(
         self,
@@ -382,7 +421,9 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
 
     _extra_constraints = {
         **_AE_CONSTRAINTS,
-        "channels": [InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")],
+        "channels": [
+            InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
+        ],
         "kernel_size": [Interval(numbers.Integral, 1, None)],
     }
 
@@ -448,7 +489,9 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
 
     def _prepare_fit(self, X, y):
         if self.kernel_size % 2 != 1:
-            raise ValueError(f"The 'kernel_size' parameter of ConvAutoencoder must be odd; got {self.kernel_size}.")
+            raise ValueError(
+                f"The 'kernel_size' parameter of ConvAutoencoder must be odd; got {self.kernel_size}."
+            )
         X4 = self._images(X)
         self.input_ndim_ = int(np.ndim(X))
         self.image_shape_ = tuple(int(s) for s in X4.shape[1:])
@@ -459,7 +502,9 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         check_fitted(self, "module_")
         X4 = self._images(X)
         if tuple(X4.shape[1:]) != tuple(self.image_shape_):
-            raise ValueError(f"X has images of shape {tuple(X4.shape[1:])}, but ConvAutoencoder was fitted on images of shape {tuple(self.image_shape_)} (C, H, W).")
+            raise ValueError(
+                f"X has images of shape {tuple(X4.shape[1:])}, but ConvAutoencoder was fitted on images of shape {tuple(self.image_shape_)} (C, H, W)."
+            )
         return X4
 
     def _as_input_shape(self, out):

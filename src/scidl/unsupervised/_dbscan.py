@@ -80,7 +80,11 @@ def k_distances(X, min_samples=5):
         Ascending distances: the k-distance graph of Ester et al. (1996).
     """
     X = check_array(X, name="X")
-    if not isinstance(min_samples, numbers.Integral) or isinstance(min_samples, bool) or min_samples < 2:
+    if (
+        not isinstance(min_samples, numbers.Integral)
+        or isinstance(min_samples, bool)
+        or min_samples < 2
+    ):
         raise ValueError(f"min_samples must be an int >= 2; got {min_samples!r}.")
     if min_samples > len(X):
         raise ValueError(f"min_samples={min_samples} must be <= n_samples={len(X)}.")
@@ -139,4 +143,3 @@ def suggest_eps(X, min_samples=5):
     """
     d = k_distances(X, min_samples)
     return float(d[_knee(d)])
-

@@ -128,7 +128,9 @@ def _nearest_two(X, centers, x_sq):
     lower = torch.full((n,), math.inf, dtype=X.dtype, device=X.device)
     err = 2 * (X.shape[1] + 2) * torch.finfo(X.dtype).eps
     c_sq_max = float((centers * centers).sum(dim=1).max())
-    rows = torch.arange(0, min(_chunk_size(k), n) * k, k, device=X.device)  # flat index of each row's start
+    rows = torch.arange(
+        0, min(_chunk_size(k), n) * k, k, device=X.device
+    )  # flat index of each row's start
     for s, xb, d in _distance_chunks(X, centers):
         m = len(xb)
         xs = x_sq[s : s + m]
@@ -254,7 +256,16 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "n_clusters": [Interval(numbers.Integral, 1, None)],
-        "init": [Options("k-means++", "random"), InstanceOf(np.ndarray, list, tuple, torch.Tensor, description="'k-means++', 'random' or an array of centres")],
+        "init": [
+            Options("k-means++", "random"),
+            InstanceOf(
+                np.ndarray,
+                list,
+                tuple,
+                torch.Tensor,
+                description="'k-means++', 'random' or an array of centres",
+            ),
+        ],
         "n_init": [Interval(numbers.Integral, 1, None), Options("auto")],
         "max_iter": [Interval(numbers.Integral, 1, None)],
         "tol": [Interval(numbers.Real, 0, None)],
@@ -262,7 +273,11 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "dtype": [Options("float32", "float64")],
         "device": [InstanceOf(str, torch.device)],
-        "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+        "random_state": [
+            Interval(numbers.Integral, 0, None),
+            InstanceOf(np.random.RandomState, np.random.Generator),
+            None,
+        ],
     }
 
     def __init__(
@@ -295,7 +310,9 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         if isinstance(self.init, str) and self.init == "k-means++":
             return _kmeans_plusplus(X, x_sq, self.n_clusters, rng)
         if isinstance(self.init, str):  # "random"
-            idx = torch.as_tensor(rng.choice(X.shape[0], self.n_clusters, replace=False), device=X.device)
+            idx = torch.as_tensor(
+                rng.choice(X.shape[0], self.n_clusters, replace=False), device=X.device
+            )
             return X[idx].clone()
         return self._given_centers.clone()
 
@@ -307,7 +324,9 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         far = torch.topk(((X - centers[labels]) ** 2).sum(dim=1), len(empty)).indices
         for e, i in zip(empty.tolist(), far.tolist()):
             old = int(labels[i])
-            centers_new[old] = (centers_new[old] * counts[old] - X[i]) / max(float(counts[old]) - 1, 1.0)
+            centers_new[old] = (centers_new[old] * counts[old] - X[i]) / max(
+                float(counts[old]) - 1, 1.0
+            )
             counts[old] -= 1
             centers_new[e] = X[i]
             counts[e] = 1
@@ -390,7 +409,11 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
                     # cheaper than gathering them (the lecture's plain Lloyd step).
                     new, upper, lower = _nearest_two(X, centers, x_sq)
                     moved = _flatnonzero(new != labels)
-                    old, new, xs = labels.index_select(0, moved), new.index_select(0, moved), X.index_select(0, moved)
+                    old, new, xs = (
+                        labels.index_select(0, moved),
+                        new.index_select(0, moved),
+                        X.index_select(0, moved),
+                    )
                     todo = moved
                 elif len(todo):
                     xs = X.index_select(0, todo)
@@ -404,7 +427,12 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
                     upper.index_copy_(0, todo, up)
                     lower.index_copy_(0, todo, low)
                     moved = _flatnonzero(new != old)
-                    todo, old, new, xs = todo[moved], old[moved], new[moved], xs.index_select(0, moved)
+                    todo, old, new, xs = (
+                        todo[moved],
+                        old[moved],
+                        new[moved],
+                        xs.index_select(0, moved),
+                    )
                 n_changed = len(todo)
                 if n_changed:
                     labels.index_copy_(0, todo, new)
@@ -432,7 +460,9 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
                 # Per-centre learning rate 1/count: c <- (count_old c + sum_batch) / count_new.
                 counts += batch_counts
                 hit = batch_counts > 0
-                centers[hit] = (centers[hit] * (counts[hit] - batch_counts[hit])[:, None] + sums[hit]) / counts[hit][:, None]
+                centers[hit] = (
+                    centers[hit] * (counts[hit] - batch_counts[hit])[:, None] + sums[hit]
+                ) / counts[hit][:, None]
             if float(((centers - start) ** 2).sum()) <= tol:
                 break
         labels = _assign(X, centers)
@@ -451,10 +481,16 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         if not isinstance(self.init, str):
             given = check_array(self.init, name="init")
             if given.shape != (self.n_clusters, d):
-                raise ValueError(f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); got {given.shape}.")
+                raise ValueError(
+                    f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); got {given.shape}."
+                )
             self._given_centers = _tensor(given, dtype, device)
             if n_init not in ("auto", 1):
-                warnings.warn(f"Explicit initial centres given: n_init={n_init} is ignored and 1 run is made.", RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"Explicit initial centres given: n_init={n_init} is ignored and 1 run is made.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
             n_init = 1
         elif n_init == "auto":
             n_init = 10 if self.init == "random" else 1
@@ -481,7 +517,11 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self.inertia_ = inertia
         self.n_iter_ = int(n_iter)
         if len(np.unique(self.labels_)) < self.n_clusters:
-            warnings.warn(f"Number of distinct clusters found ({len(np.unique(self.labels_))}) is smaller than n_clusters ({self.n_clusters}); X may contain duplicate points.", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"Number of distinct clusters found ({len(np.unique(self.labels_))}) is smaller than n_clusters ({self.n_clusters}); X may contain duplicate points.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return self
 
     def _validated(self, X):

@@ -15,7 +15,9 @@ def _labels(y_true, y_pred):
     y_true = check_array(y_true, name="y_true", ndim=1, dtype=None)
     y_pred = check_array(y_pred, name="y_pred", ndim=1, dtype=None)
     if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)}.")
+        raise ValueError(
+            f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)}."
+        )
     return y_true, y_pred
 
 

@@ -294,14 +294,22 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "n_components": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1, closed="neither"), None],
+        "n_components": [
+            Interval(numbers.Integral, 1, None),
+            Interval(numbers.Real, 0, 1, closed="neither"),
+            None,
+        ],
         "whiten": [InstanceOf(bool)],
         "svd_solver": [Options("auto", "full", "randomized")],
         "iterated_power": [Interval(numbers.Integral, 0, None), Options("auto")],
         "n_oversamples": [Interval(numbers.Integral, 0, None)],
         "backend": [Options("numpy", "torch")],
         "device": [InstanceOf(str, torch.device)],
-        "random_state": [Interval(numbers.Integral, 0, None), InstanceOf(np.random.RandomState, np.random.Generator), None],
+        "random_state": [
+            Interval(numbers.Integral, 0, None),
+            InstanceOf(np.random.RandomState, np.random.Generator),
+            None,
+        ],
     }
 
     def __init__(
@@ -352,7 +360,11 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         self.mean_ = np.asarray(mean, dtype=np.float64)
         self.components_ = _flip_signs(np.asarray(components, dtype=np.float64))
         self.explained_variance_ = np.asarray(eigvals, dtype=np.float64)
-        self.explained_variance_ratio_ = self.explained_variance_ / total_var if total_var > 0 else np.zeros_like(self.explained_variance_)
+        self.explained_variance_ratio_ = (
+            self.explained_variance_ / total_var
+            if total_var > 0
+            else np.zeros_like(self.explained_variance_)
+        )
         self.singular_values_ = np.sqrt(self.explained_variance_ * max(n - 1, 1))
         self.n_components_ = len(self.explained_variance_)
         self.n_samples_ = int(n)
@@ -370,10 +382,14 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         dev = self._torch_device()
         solver = self.svd_solver
         if solver == "auto":
-            small_k = isinstance(self.n_components, numbers.Integral) and self.n_components < 0.8 * min(n, d)
+            small_k = isinstance(
+                self.n_components, numbers.Integral
+            ) and self.n_components < 0.8 * min(n, d)
             solver = "randomized" if min(n, d) > 500 and small_k else "full"
         if solver == "randomized" and not isinstance(self.n_components, numbers.Integral):
-            raise ValueError(f"svd_solver='randomized' needs an int n_components; got {self.n_components!r}.")
+            raise ValueError(
+                f"svd_solver='randomized' needs an int n_components; got {self.n_components!r}."
+            )
         for name in ("scatter_",):
             self.__dict__.pop(name, None)
 
@@ -383,11 +399,15 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
             n_iter = self.iterated_power
             if n_iter == "auto":
                 n_iter = 7 if k < 0.1 * min(n, d) else 4
-            s, Vt = _randomized_svd(X, mean, k, self.n_oversamples, n_iter, make_seed(self.random_state), dev)
+            s, Vt = _randomized_svd(
+                X, mean, k, self.n_oversamples, n_iter, make_seed(self.random_state), dev
+            )
             total_var = _total_variance(X, mean, dev)
             self._set_attributes(n, mean, s**2 / (n - 1), Vt, total_var, d)
             if k < min(n, d):
-                self.noise_variance_ = float((total_var - self.explained_variance_.sum()) / (min(n, d) - k))
+                self.noise_variance_ = float(
+                    (total_var - self.explained_variance_.sum()) / (min(n, d) - k)
+                )
         elif n >= d:
             mean, scatter = _mean_and_scatter(X, dev)
             eigvals, components = _eigh_desc(scatter / (n - 1), dev)
@@ -420,9 +440,13 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         if first:
             n, mean, scatter = n_b, mean_b, scatter_b
         else:
-            n, mean, scatter = _merge_moments(self.n_samples_, self.mean_, self.scatter_, n_b, mean_b, scatter_b)
+            n, mean, scatter = _merge_moments(
+                self.n_samples_, self.mean_, self.scatter_, n_b, mean_b, scatter_b
+            )
         if n < 2:
-            raise ValueError(f"partial_fit needs at least 2 samples in total to estimate a covariance; got n_samples={n}.")
+            raise ValueError(
+                f"partial_fit needs at least 2 samples in total to estimate a covariance; got n_samples={n}."
+            )
         eigvals, components = _eigh_desc(scatter / (n - 1), dev)
         self._set_from_eigen(n, mean, eigvals, components, float(np.trace(scatter)) / (n - 1))
         self.scatter_ = scatter
@@ -444,7 +468,9 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         check_fitted(self, "components_")
         Z = check_array(X, name="X")
         if Z.shape[1] != self.n_components_:
-            raise ValueError(f"X has {Z.shape[1]} features, but inverse_transform expects n_components_={self.n_components_} columns.")
+            raise ValueError(
+                f"X has {Z.shape[1]} features, but inverse_transform expects n_components_={self.n_components_} columns."
+            )
         if self.whiten:
             Z = Z * self._scale()
         return Z @ self.components_ + self.mean_

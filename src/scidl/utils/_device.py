@@ -9,7 +9,12 @@ import torch
 
 __all__ = ["resolve_device", "resolve_dtype", "torch_threads"]
 
-_DTYPES = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16, "bfloat16": torch.bfloat16}
+_DTYPES = {
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+}
 
 
 def resolve_device(device) -> torch.device:
@@ -27,10 +32,14 @@ def resolve_device(device) -> torch.device:
     try:
         dev = torch.device(device)
     except RuntimeError as exc:
-        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got {device!r}.") from exc
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda' or 'cuda:N'; got {device!r}."
+        ) from exc
     if dev.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(f"device={device!r} was requested but CUDA is not available; use device='cpu' or 'auto'.")
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available; use device='cpu' or 'auto'."
+            )
         if dev.index is None and "LOCAL_RANK" in os.environ:
             dev = torch.device("cuda", int(os.environ["LOCAL_RANK"]))
     return dev

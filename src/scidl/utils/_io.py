@@ -19,7 +19,9 @@ def atomic_write(path, mode="wb"):
     """
     path = Path(path)
     if path.parent and not path.parent.exists():
-        raise FileNotFoundError(f"Directory {str(path.parent)!r} does not exist; cannot write {str(path)!r}.")
+        raise FileNotFoundError(
+            f"Directory {str(path.parent)!r} does not exist; cannot write {str(path)!r}."
+        )
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)

@@ -80,14 +80,25 @@ class InstanceOf:
             elif t is None:
                 if value is None:
                     return True
-            elif isinstance(value, t) and not (t is not bool and isinstance(value, bool) and t in (int, numbers.Integral, numbers.Real)):
+            elif isinstance(value, t) and not (
+                t is not bool
+                and isinstance(value, bool)
+                and t in (int, numbers.Integral, numbers.Real)
+            ):
                 return True
         return False
 
     def __str__(self) -> str:
         if self.description:
             return self.description
-        names = ["None" if t is None else "a callable" if t is callable else f"an instance of {t.__name__}" for t in self.types]
+        names = [
+            "None"
+            if t is None
+            else "a callable"
+            if t is callable
+            else f"an instance of {t.__name__}"
+            for t in self.types
+        ]
         return " or ".join(names)
 
 
@@ -101,12 +112,21 @@ def validate_params(estimator, constraints: dict) -> None:
     params = estimator.get_params(deep=False)
     for name, allowed in constraints.items():
         value = params[name]
-        ok = any((c is None and value is None) or (c is not None and c.is_satisfied_by(value)) for c in allowed)
+        ok = any(
+            (c is None and value is None) or (c is not None and c.is_satisfied_by(value))
+            for c in allowed
+        )
         if ok:
             continue
         expected = " or ".join("None" if c is None else str(c) for c in allowed)
         is_type_problem = all(
-            isinstance(c, Interval) and (not isinstance(value, numbers.Real) or isinstance(value, bool)) or isinstance(c, InstanceOf) for c in allowed if c is not None
+            isinstance(c, Interval)
+            and (not isinstance(value, numbers.Real) or isinstance(value, bool))
+            or isinstance(c, InstanceOf)
+            for c in allowed
+            if c is not None
         )
         exc = TypeError if is_type_problem else ValueError
-        raise exc(f"The {name!r} parameter of {type(estimator).__name__} must be {expected}; got {value!r}.")
+        raise exc(
+            f"The {name!r} parameter of {type(estimator).__name__} must be {expected}; got {value!r}."
+        )

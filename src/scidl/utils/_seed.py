@@ -33,7 +33,9 @@ def make_seed(random_state) -> int:
     if random_state is None:
         return int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 - follows the user's np.random.seed
     if isinstance(random_state, bool):
-        raise TypeError(f"random_state must be None, an int or a NumPy generator; got {random_state!r}.")
+        raise TypeError(
+            f"random_state must be None, an int or a NumPy generator; got {random_state!r}."
+        )
     if isinstance(random_state, int | np.integer):
         if random_state < 0:
             raise ValueError(f"random_state must be a non-negative int; got {random_state}.")
@@ -42,7 +44,9 @@ def make_seed(random_state) -> int:
         return int(random_state.randint(0, 2**31 - 1))
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, 2**31 - 1))
-    raise TypeError(f"random_state must be None, an int or a NumPy generator; got {random_state!r}.")
+    raise TypeError(
+        f"random_state must be None, an int or a NumPy generator; got {random_state!r}."
+    )
 
 
 @contextlib.contextmanager

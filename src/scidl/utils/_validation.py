@@ -84,8 +84,14 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
     ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if arr.ndim not in ndims:
         expected = " or ".join(f"{d}D" for d in ndims)
-        hint = " Reshape your data with X.reshape(-1, 1) for a single feature." if 2 in ndims and arr.ndim == 1 else ""
-        raise ValueError(f"Expected {expected} array for {name}, got {arr.ndim}D array of shape {arr.shape}.{hint}")
+        hint = (
+            " Reshape your data with X.reshape(-1, 1) for a single feature."
+            if 2 in ndims and arr.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"Expected {expected} array for {name}, got {arr.ndim}D array of shape {arr.shape}.{hint}"
+        )
     if dtype == "numeric":
         if np.iscomplexobj(arr):
             raise ValueError(f"Complex data not supported for {name}; expected real numbers.")
@@ -93,16 +99,25 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
             try:
                 arr = arr.astype(np.float64)
             except (ValueError, TypeError) as exc:
-                raise ValueError(f"{name} must contain numbers; got dtype {arr.dtype} ({exc}).") from exc
+                raise ValueError(
+                    f"{name} must contain numbers; got dtype {arr.dtype} ({exc})."
+                ) from exc
         elif arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
     elif dtype is not None:
         arr = arr.astype(dtype, copy=False)
     if arr.ndim >= 1 and arr.shape[0] < min_samples:
-        raise ValueError(f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} while a minimum of {min_samples} is required.")
+        raise ValueError(
+            f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} while a minimum of {min_samples} is required."
+        )
     # The sum is finite only if every entry is (barring overflow, which falls
     # through to the elementwise test): one pass and no boolean temporary.
-    if not allow_nan and arr.dtype.kind == "f" and not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
+    if (
+        not allow_nan
+        and arr.dtype.kind == "f"
+        and not np.isfinite(arr.sum())
+        and not np.isfinite(arr).all()
+    ):
         raise ValueError(f"Input {name} contains NaN or infinity; expected finite values.")
     return arr
 
@@ -151,13 +166,26 @@ def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True
         else:
             x_ndim = (1, 2)
         allow_nan = kwargs.get("ensure_all_finite", True) is not True
-        n_x, x_dtype = _named_precheck(X, "X", ndim=x_ndim, allow_strings=False, allow_nan=allow_nan)
-        if not allow_nan and x_dtype is not None and x_dtype.kind == "f" and _keeps_dtype(x_dtype, kwargs.get("dtype", "numeric")):
-            kwargs["ensure_all_finite"] = False  # just checked, and no conversion can overflow: skip the second pass
+        n_x, x_dtype = _named_precheck(
+            X, "X", ndim=x_ndim, allow_strings=False, allow_nan=allow_nan
+        )
+        if (
+            not allow_nan
+            and x_dtype is not None
+            and x_dtype.kind == "f"
+            and _keeps_dtype(x_dtype, kwargs.get("dtype", "numeric"))
+        ):
+            kwargs["ensure_all_finite"] = (
+                False  # just checked, and no conversion can overflow: skip the second pass
+            )
     if y is not None and not (isinstance(y, str) and y == "no_validation"):
-        n_y, _ = _named_precheck(y, "y", ndim=(1, 2), allow_strings=not kwargs.get("y_numeric", False), allow_nan=False)
+        n_y, _ = _named_precheck(
+            y, "y", ndim=(1, 2), allow_strings=not kwargs.get("y_numeric", False), allow_nan=False
+        )
     if n_x is not None and n_y is not None and n_x != n_y:
-        raise ValueError(f"X and y must have the same number of samples; got {n_x} rows in X and {n_y} in y.")
+        raise ValueError(
+            f"X and y must have the same number of samples; got {n_x} rows in X and {n_y} in y."
+        )
     return _sk_validate_data(estimator, X, y, reset=reset, **kwargs)
 
 
@@ -175,7 +203,9 @@ def check_option(value, name, options):
     """
     opts = sorted(options)
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, one of {', '.join(map(repr, opts))}; got {value!r} of type {type(value).__name__}.")
+        raise TypeError(
+            f"{name} must be a string, one of {', '.join(map(repr, opts))}; got {value!r} of type {type(value).__name__}."
+        )
     if value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, opts))}; got {value!r}.")
     return value
