@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from scidl.nn._activations import ACTIVATIONS, DERIVATIVES, derivative, gain_factor, get_activation
 from scidl.nn._modules import MLP
 from scidl.nn.activations import activation_function
+from scidl.numerics import ACTIVATIONS, DERIVATIVES, derivative, gain_factor, get_activation
 
 REQUIRED = [
     "identity",

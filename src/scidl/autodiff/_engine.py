@@ -273,7 +273,7 @@ class Value:
         """
         import torch
 
-        from scidl.nn._activations import DERIVATIVES, activation_function
+        from scidl.numerics import DERIVATIVES, activation_function
 
         if name == "prelu" or name not in DERIVATIVES:
             options = ", ".join(repr(k) for k in sorted(DERIVATIVES) if k != "prelu")

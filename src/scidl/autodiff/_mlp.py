@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 
 from scidl.autodiff._engine import Value, softmax_cross_entropy
-from scidl.nn._activations import ACTIVATIONS, gain_factor
+from scidl.numerics import ACTIVATIONS, gain_factor
 from scidl.utils import Interval, Options, check_fitted, validate_data, validate_params
 
 __all__ = ["MLP", "SGD", "MLPClassifier"]
@@ -200,7 +200,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, target = np.unique(y, return_inverse=True)

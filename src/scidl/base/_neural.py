@@ -118,7 +118,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         Epochs trained.
     """
 
-    _extra_constraints: dict = {}
+    # the common hyperparameters; subclasses list only their own (merged along the MRO)
+    _parameter_constraints: dict = _COMMON_CONSTRAINTS
 
     # -- hooks for subclasses -------------------------------------------------
     def _build_module(self) -> torch.nn.Module:
@@ -167,7 +168,7 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
 
     # -- fitting --------------------------------------------------------------
     def _validate_hyperparameters(self):
-        validate_params(self, {**_COMMON_CONSTRAINTS, **self._extra_constraints})
+        validate_params(self)
         for cb in self.callbacks or ():
             if not isinstance(cb, Callback):
                 raise TypeError(

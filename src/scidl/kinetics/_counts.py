@@ -329,7 +329,7 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         self.n_states = n_states
 
     def fit(self, dtrajs, y=None):
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         dt = as_dtrajs(dtrajs)
         C = count_transitions(dt, self.lagtime, mode=self.mode, n_states=self.n_states)
         n = C.shape[0]

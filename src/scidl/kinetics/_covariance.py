@@ -247,7 +247,7 @@ class Covariance(PersistenceMixin, BaseEstimator):
         self.chunksize = chunksize
 
     def _validate(self):
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         if self.lagtime is None and (self.compute_c0t or self.compute_ctt or self.reversible):
             raise ValueError(
                 "compute_c0t, compute_ctt and reversible need a lagtime; got lagtime=None."

@@ -12,19 +12,12 @@ from torch import nn
 
 from scidl.base import NeuralEstimator
 from scidl.kinetics._data import as_trajectories, check_lagtime, trajectories_and_kind
-from scidl.nn._activations import ACTIVATIONS
 from scidl.nn._modules import MLP
+from scidl.numerics import ACTIVATIONS, inv_sqrt
 from scidl.training import lagged_pairs
 from scidl.utils import InstanceOf, Interval, Options, check_fitted, check_int_sequence
 
 __all__ = ["TimeLaggedAutoencoder", "VAMPNet", "vamp2_score_torch"]
-
-
-def _inv_sqrt_torch(C, epsilon):
-    """``(d, r)`` matrix ``L`` with ``L^T C L = I``; eigen-directions below ``epsilon`` are dropped."""
-    s, V = torch.linalg.eigh(0.5 * (C + C.T))
-    keep = s > epsilon * s.max().clamp(min=torch.finfo(s.dtype).tiny)
-    return V[:, keep] * s[keep].rsqrt()
 
 
 def vamp2_score_torch(a, b, epsilon=1e-6):
@@ -39,7 +32,7 @@ def vamp2_score_torch(a, b, epsilon=1e-6):
     c00 = a.T @ a / (n - 1)
     ctt = b.T @ b / (n - 1)
     c0t = a.T @ b / (n - 1)
-    K = _inv_sqrt_torch(c00, epsilon).T @ c0t @ _inv_sqrt_torch(ctt, epsilon)
+    K = inv_sqrt(c00, epsilon).T @ c0t @ inv_sqrt(ctt, epsilon)
     return 1.0 + (K**2).sum()
 
 
@@ -246,7 +239,7 @@ class TimeLaggedAutoencoder(_LaggedNeural):
     (500, 1)
     """
 
-    _extra_constraints = _DEEP_CONSTRAINTS
+    _parameter_constraints = _DEEP_CONSTRAINTS
 
     def _prepare_fit(self, X, y):
         return self._lagged_pairs(X)
@@ -316,7 +309,7 @@ class VAMPNet(_LaggedNeural):
         ``train_loss`` is minus the VAMP-2 score.
     """
 
-    _extra_constraints = {
+    _parameter_constraints = {
         **_DEEP_CONSTRAINTS,
         "epsilon": [Interval(numbers.Real, 0, 1, closed="left")],
     }

@@ -13,7 +13,8 @@ from scidl.kinetics._counts import TransitionCounts, connected_sets, count_trans
 from scidl.kinetics._data import as_dtrajs
 from scidl.kinetics._estimation import _check_counts, stationary_distribution, transition_matrix_mle
 from scidl.kinetics._pcca import pcca
-from scidl.kinetics._vamp import _schatten, inv_sqrt
+from scidl.kinetics._vamp import _schatten
+from scidl.numerics import inv_sqrt
 from scidl.utils import InstanceOf, Interval, Options, check_fitted, make_seed, validate_params
 
 __all__ = ["MarkovStateModel"]
@@ -115,7 +116,7 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     # ------------------------------------------------------------------ estimation
     def fit(self, dtrajs, y=None):
         """Estimate from one discrete trajectory or a list of them (state indices >= 0)."""
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states).fit(
             as_dtrajs(dtrajs)
         )
@@ -124,7 +125,7 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     def fit_from_counts(self, count_matrix):
         """Estimate from a count matrix (``lagtime`` is then only used for timescales and
         to count the test data of :meth:`score`)."""
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         C = np.asarray(count_matrix, dtype=np.float64)
         if C.ndim != 2 or C.shape[0] != C.shape[1]:
             raise ValueError(f"count_matrix must be square; got shape {C.shape}.")

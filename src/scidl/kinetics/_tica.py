@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 
 from scidl.kinetics._covariance import _TORCH_DEVICE
-from scidl.kinetics._vamp import _LaggedDecomposition, inv_sqrt
+from scidl.kinetics._vamp import _LaggedDecomposition
+from scidl.numerics import inv_sqrt
 from scidl.utils import InstanceOf, Interval, Options, check_fitted
 
 __all__ = ["TICA"]

@@ -13,28 +13,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from scidl.base import PersistenceMixin
 from scidl.kinetics._covariance import _TORCH_DEVICE, Covariance
 from scidl.kinetics._data import as_trajectories, trajectories_and_kind
+from scidl.numerics import inv_sqrt
 from scidl.utils import InstanceOf, Interval, check_fitted, make_seed, validate_params
 
-__all__ = ["VAMP", "inv_sqrt", "vamp_cross_validate"]
-
-
-def inv_sqrt(C, epsilon=1e-6, *, name="C00"):
-    """Regularised ``C^(-1/2)`` as a ``(d, r)`` matrix ``L`` with ``L^T C L = I_r``.
-
-    Directions whose variance is below ``epsilon * max variance`` are dropped (the
-    documented regularisation for rank-deficient or collinear input); a matrix with
-    no variance at all raises ``ValueError``.
-    """
-    C = 0.5 * (C + C.T)
-    s, V = np.linalg.eigh(C)
-    smax = s.max() if s.size else 0.0
-    if not np.isfinite(smax) or smax <= 0:
-        raise ValueError(
-            f"{name} has no variance: every feature is constant along the trajectory; "
-            "TICA/VAMP need features that change in time."
-        )
-    keep = s > epsilon * smax
-    return V[:, keep] / np.sqrt(s[keep])
+__all__ = ["VAMP", "vamp_cross_validate"]
 
 
 def _schatten(M, r):
@@ -76,7 +58,7 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
         return self
 
     def _validate(self):
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
 
     def _store_covariances(self):
         c = self._cov

@@ -68,7 +68,7 @@ class _FeatureMap(PersistenceMixin, TransformerMixin, BaseEstimator):
         -------
         self
         """
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         X = validate_data(self, X, dtype=np.float64)
         self._fit(X)
         return self

@@ -262,7 +262,7 @@ class LeastSquaresRegressor(PersistenceMixin, RegressorMixin, BaseEstimator):
         -------
         self : LeastSquaresRegressor
         """
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         y = np.asarray(y, dtype=np.float64)
         n_samples = X.shape[0]

@@ -18,7 +18,6 @@
 """
 
 from scidl.nn import activations, filters
-from scidl.nn._activations import ACTIVATIONS, DERIVATIVES, derivative, get_activation
 from scidl.nn._convnet import (
     AugmentedStep,
     ConvNet,
@@ -44,6 +43,7 @@ from scidl.nn._feature_detectors import (
 from scidl.nn._inspect_cnn import conv_layers, feature_maps, learned_filters
 from scidl.nn._mlp import MLPClassifier, MLPRegressor
 from scidl.nn._modules import MLP
+from scidl.numerics import ACTIVATIONS, DERIVATIVES, derivative, get_activation
 
 __all__ = [
     "ACTIVATIONS",

@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from scidl.base import NeuralClassifierMixin, NeuralEstimator
-from scidl.nn._activations import ACTIVATIONS, get_activation
+from scidl.numerics import ACTIVATIONS, get_activation
 from scidl.training import SupervisedStep
 from scidl.utils import (
     InstanceOf,
@@ -240,7 +240,7 @@ _CONVNET_CONSTRAINTS = {
 
 
 class _ConvNetBase(NeuralEstimator):
-    _extra_constraints = _CONVNET_CONSTRAINTS
+    _parameter_constraints = _CONVNET_CONSTRAINTS
 
     def __init__(
         self,

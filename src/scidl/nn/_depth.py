@@ -105,7 +105,7 @@ def width_study(
     >>> bool(rows[1]["test_mse"] < rows[0]["test_mse"])
     True
     """
-    from scidl.nn._activations import get_activation
+    from scidl.numerics import get_activation
 
     function = _default_target if function is None else function
     x_train = np.linspace(-1, 1, n_train)

@@ -9,8 +9,8 @@ import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 
 from scidl.base import NeuralClassifierMixin, NeuralEstimator
-from scidl.nn._activations import ACTIVATIONS
 from scidl.nn._modules import MLP
+from scidl.numerics import ACTIVATIONS
 from scidl.utils import InstanceOf, Interval, Options, check_int_sequence, validate_data
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -26,7 +26,7 @@ _MLP_CONSTRAINTS = {
 
 
 class _MLPBase(NeuralEstimator):
-    _extra_constraints = _MLP_CONSTRAINTS
+    _parameter_constraints = _MLP_CONSTRAINTS
 
     def __init__(
         self,

@@ -6,7 +6,7 @@ import math
 
 from torch import nn
 
-from scidl.nn._activations import gain_factor, get_activation
+from scidl.numerics import gain_factor, get_activation
 
 __all__ = ["MLP"]
 

@@ -16,7 +16,7 @@ Examples
 0.25
 """
 
-from scidl.nn._activations import (
+from scidl.numerics import (
     ACTIVATIONS,
     DERIVATIVES,
     activation_function,

@@ -50,7 +50,7 @@ def plot_activations(names=None, *, x_range=(-4.0, 4.0), ncols=5, resolution=401
     """
     import torch
 
-    from scidl.nn._activations import derivative, get_activation
+    from scidl.numerics import derivative, get_activation
 
     names = list(_TABLE if names is None else names)
     if not names:

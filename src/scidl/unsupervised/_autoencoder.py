@@ -309,7 +309,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     True
     """
 
-    _extra_constraints = {
+    _parameter_constraints = {
         **_AE_CONSTRAINTS,
         "hidden_sizes": [
             InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
@@ -419,7 +419,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     ((64, 3), (64, 12, 12))
     """
 
-    _extra_constraints = {
+    _parameter_constraints = {
         **_AE_CONSTRAINTS,
         "channels": [
             InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")

@@ -471,7 +471,7 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     # -- public -----------------------------------------------------------------
     def fit(self, X, y=None):
         """Cluster ``X`` of shape (n_samples, n_features); returns ``self``."""
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         n, d = X.shape
         if n < self.n_clusters:

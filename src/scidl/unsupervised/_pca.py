@@ -376,7 +376,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
 
         A later :meth:`partial_fit` starts a new stream.
         """
-        validate_params(self, self._parameter_constraints)
+        validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         n, d = X.shape
         dev = self._torch_device()
@@ -432,7 +432,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         """
         first = not hasattr(self, "scatter_")
         if first:
-            validate_params(self, self._parameter_constraints)
+            validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first)
         dev = self._torch_device()
         n_b = X.shape[0]

@@ -1,7 +1,8 @@
 """Shared utilities: input validation, hyperparameter checks, seeding, devices, atomic I/O.
 
 - :func:`check_array`, :func:`validate_data`, :func:`check_option`, :func:`check_fitted`
-- :class:`Interval`, :class:`Options`, :class:`InstanceOf`, :func:`validate_params`
+- :class:`Interval`, :class:`Options`, :class:`InstanceOf`, :func:`validate_params`,
+  :func:`parameter_constraints`
 - :func:`seed_everything`, :func:`make_seed`, :func:`seeded`
 - :func:`resolve_device`, :func:`resolve_dtype`, :func:`torch_threads`
 - :func:`atomic_write`
@@ -9,7 +10,13 @@
 
 from scidl.utils._device import resolve_device, resolve_dtype, torch_threads
 from scidl.utils._io import atomic_write
-from scidl.utils._params import InstanceOf, Interval, Options, validate_params
+from scidl.utils._params import (
+    InstanceOf,
+    Interval,
+    Options,
+    parameter_constraints,
+    validate_params,
+)
 from scidl.utils._seed import make_seed, seed_everything, seeded
 from scidl.utils._validation import (
     NotFittedError,
@@ -33,6 +40,7 @@ __all__ = [
     "check_int_sequence",
     "check_option",
     "make_seed",
+    "parameter_constraints",
     "resolve_device",
     "torch_threads",
     "resolve_dtype",

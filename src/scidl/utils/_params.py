@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-__all__ = ["Interval", "Options", "InstanceOf", "validate_params"]
+__all__ = ["Interval", "Options", "InstanceOf", "parameter_constraints", "validate_params"]
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,86 @@ class InstanceOf:
         return " or ".join(names)
 
 
-def validate_params(estimator, constraints: dict) -> None:
-    """Check every hyperparameter of ``estimator`` against ``constraints``.
+def parameter_constraints(cls) -> dict:
+    """The hyperparameter constraints of ``cls``, merged along its class hierarchy.
+
+    Every class may declare ``_parameter_constraints``, a dict from
+    hyperparameter name to a list of constraints, for the hyperparameters it
+    introduces (or whose constraints it changes). The merged table starts from
+    the most basic class and lets each subclass add or override entries, so a
+    neural estimator lists only its own hyperparameters and inherits the common
+    ones (``lr``, ``batch_size``, ...) from its base.
+
+    Parameters
+    ----------
+    cls : type
+        An estimator class (or instance).
+
+    Returns
+    -------
+    dict
+        Hyperparameter name -> list of constraints.
+
+    Examples
+    --------
+    >>> import numbers
+    >>> from scidl.utils import Interval, parameter_constraints
+    >>> class Base:
+    ...     _parameter_constraints = {"lr": [Interval(numbers.Real, 0, None)]}
+    >>> class Child(Base):
+    ...     _parameter_constraints = {"depth": [Interval(numbers.Integral, 1, None)]}
+    >>> sorted(parameter_constraints(Child))
+    ['depth', 'lr']
+    """
+    if not isinstance(cls, type):
+        cls = type(cls)
+    merged: dict = {}
+    for klass in reversed(cls.__mro__):
+        merged.update(klass.__dict__.get("_parameter_constraints", {}))
+    return merged
+
+
+def validate_params(estimator, constraints: dict | None = None) -> None:
+    """Check every hyperparameter of ``estimator`` against its constraints.
 
     ``constraints`` maps a hyperparameter name to a list of acceptable
     constraints (``Interval``, ``Options``, ``InstanceOf`` or ``None`` for the
-    value None). The value passes when any constraint accepts it.
+    value None). The value passes when any constraint accepts it. By default
+    the constraints are the class's ``_parameter_constraints`` merged along its
+    class hierarchy (:func:`parameter_constraints`), the one mechanism every
+    scidl estimator uses.
+
+    Parameters
+    ----------
+    estimator : object
+        Anything with scikit-learn's ``get_params``.
+    constraints : dict or None, default None
+        An explicit table; None uses ``parameter_constraints(estimator)``.
+
+    Returns
+    -------
+    None
+        A failed check raises ``TypeError`` (wrong type) or ``ValueError``
+        (right type, wrong value) naming the hyperparameter, what it must be
+        and what was given.
+
+    Examples
+    --------
+    >>> import numbers
+    >>> from sklearn.base import BaseEstimator
+    >>> from scidl.utils import Interval, validate_params
+    >>> class Model(BaseEstimator):
+    ...     _parameter_constraints = {"alpha": [Interval(numbers.Real, 0, None)]}
+    ...     def __init__(self, alpha=1.0):
+    ...         self.alpha = alpha
+    >>> validate_params(Model(alpha=0.5))
+    >>> validate_params(Model(alpha=-1.0))
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'alpha' parameter of Model must be a float in the range [0, inf]; got -1.0.
     """
+    if constraints is None:
+        constraints = parameter_constraints(estimator)
     params = estimator.get_params(deep=False)
     for name, allowed in constraints.items():
         value = params[name]
