@@ -238,10 +238,16 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         return self
 
     # -- inference ------------------------------------------------------------
-    def _forward(self, X, *, chunk_size=8192) -> torch.Tensor:
-        """Network output for ``X`` in eval mode, in chunks, as a CPU tensor."""
-        check_fitted(self, "module_")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+    def _infer(self, fn, X, *, prepare=None, chunk_size=8192) -> torch.Tensor:
+        """``fn(chunk)`` over the rows of ``X`` in eval mode without gradients, as one CPU tensor.
+
+        The one inference loop of every neural estimator (``predict``, ``transform``,
+        ``inverse_transform``, ``score``...). ``X`` is an already validated NumPy array
+        (or anything sliceable along its first axis); each chunk of ``chunk_size`` rows
+        is passed through ``prepare`` (e.g. standardisation), made contiguous and
+        writable (read-only inputs such as memory maps are copied one chunk at a time,
+        never whole), converted to the module's dtype and device, and fed to ``fn``.
+        """
         param = next(self.module_.parameters(), None)
         device = param.device if param is not None else torch.device("cpu")
         dtype = param.dtype if param is not None else resolve_dtype(self.dtype)
@@ -249,8 +255,15 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         outs = []
         with torch.no_grad():
             for start in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(
-                    _writable(X[start : start + chunk_size]), dtype=dtype, device=device
-                )
-                outs.append(self.module_(xt).cpu())
+                chunk = X[start : start + chunk_size]
+                if prepare is not None:
+                    chunk = prepare(chunk)
+                xt = torch.as_tensor(_writable(chunk), dtype=dtype, device=device)
+                outs.append(fn(xt).cpu())
         return torch.cat(outs)
+
+    def _forward(self, X) -> torch.Tensor:
+        """Network output for ``X`` in eval mode, in chunks, as a CPU tensor."""
+        check_fitted(self, "module_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return self._infer(self.module_, X)
