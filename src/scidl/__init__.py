@@ -6,11 +6,26 @@ deep-learning course for scientists.
 Subpackages
 -----------
 data             datasets: generators and loaders (NumPy only)
-linear           least squares with feature maps
-nn               neural-network estimators (MLPs) and activations
+utils            input validation, parameter constraints, devices, seeding, atomic writes
+numerics         shared numerical building blocks (activation table, inverse square roots)
 training         the one minibatch training loop and its callbacks
+base             estimator base classes (the neural base) and safe persistence
+linear           least squares with feature maps, the perceptron
+model_selection  cross-validation, grid search, learning and complexity curves
+nn               neural-network estimators (MLPs, ConvNets), activations, filters
+autodiff         a teaching automatic-differentiation engine and its MLP
+optim            optimizers traced on test functions
+unsupervised     PCA, k-means, DBSCAN, autoencoders
+kinetics         TICA, VAMP, Markov state models, VAMPnets, time-lagged autoencoders
 plot             figures (matplotlib) from fitted estimators and arrays
 demos            one demo per syllabus topic, used by ``scidl tour``
+cli              the ``scidl`` command line (tour, demo, list)
+
+Examples
+--------
+>>> import scidl
+>>> scidl.__version__
+'0.1.0'
 """
 
 __version__ = "0.1.0"

@@ -151,3 +151,83 @@ def test_torch_threads_rejects_bad_counts_and_restores():
         with torch_threads(1):
             raise RuntimeError("inside")
     assert torch.get_num_threads() == before
+
+
+# --- messages name the argument (issue 11: the bad-input probe found NumPy's bare message) ---
+
+
+@pytest.mark.parametrize(
+    "bad, exc",
+    [
+        (np.full((3, 2), "x", dtype=object), ValueError),  # strings in an object array
+        (np.array([["a", "b"]]), ValueError),  # a string array
+        (np.array([[1.0, {"foo": "bar"}]], dtype=object), TypeError),  # not a number at all
+    ],
+)
+def test_validate_data_names_x_for_non_numeric_input(bad, exc):
+    from sklearn.base import BaseEstimator
+
+    from scidl.utils import validate_data
+
+    with pytest.raises(exc, match=r"^X must contain numbers \(convertible to float64\)"):
+        validate_data(BaseEstimator(), bad)
+
+
+def test_validate_data_keeps_numpy_reason_for_scikit_learn_checks():
+    # scikit-learn's check_dtype_object expects this TypeError text for a dict entry.
+    from sklearn.base import BaseEstimator
+
+    from scidl.utils import validate_data
+
+    bad = np.array([[1.0, {"foo": "bar"}]], dtype=object)
+    with pytest.raises(TypeError, match="argument must be .* string.* number"):
+        validate_data(BaseEstimator(), bad)
+
+
+def test_validate_data_accepts_object_arrays_of_numbers():
+    from sklearn.base import BaseEstimator
+
+    from scidl.utils import validate_data
+
+    X = validate_data(BaseEstimator(), np.arange(6.0).reshape(3, 2).astype(object))
+    assert X.dtype == np.float64 and X[2, 1] == 5.0
+
+
+def test_check_array_names_the_argument_for_strings():
+    with pytest.raises(ValueError, match=r"^dtrajs must contain numbers.*'x'"):
+        check_array(np.full(4, "x", dtype=object), name="dtrajs", ndim=1)
+    with pytest.raises(TypeError, match=r"^X must contain numbers"):
+        check_array(np.array([[{"a": 1}]], dtype=object))
+
+
+@pytest.mark.parametrize("device", ["auto", "cpu", torch.device("cpu")])
+def test_resolve_device_accepts_auto_cpu_and_devices(device):
+    out = resolve_device(device)
+    assert isinstance(out, torch.device)
+    assert out.type == ("cuda" if device == "auto" and torch.cuda.is_available() else "cpu")
+
+
+def test_resolve_device_cuda_without_cuda_is_a_clear_error():
+    if torch.cuda.is_available():
+        assert resolve_device("cuda").type == "cuda"
+    else:
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            resolve_device("cuda")
+    with pytest.raises(TypeError, match="device must be"):
+        resolve_device(0.5)
+
+
+def test_parameter_constraints_leave_out_scikit_learn_tables():
+    # scidl.unsupervised.DBSCAN subclasses scikit-learn's: its table ("boolean", callable,
+    # types) is in scikit-learn's vocabulary and scikit-learn checks it in fit.
+    import numbers
+
+    from sklearn.cluster import DBSCAN as SklearnDBSCAN
+
+    from scidl.utils import parameter_constraints
+
+    class Mine(SklearnDBSCAN):
+        _parameter_constraints = {"extra": [Interval(numbers.Integral, 1, None)]}
+
+    assert parameter_constraints(Mine) == {"extra": [Interval(numbers.Integral, 1, None)]}
+    assert parameter_constraints(SklearnDBSCAN) == {}

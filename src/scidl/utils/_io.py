@@ -16,6 +16,37 @@ def atomic_write(path, mode="wb"):
 
     If the block raises (or the process is interrupted) the temporary file is
     removed and any existing file at ``path`` is left untouched.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write; its directory must exist.
+    mode : str, default "wb"
+        The mode to open the temporary file with ("wb" or "w").
+
+    Yields
+    ------
+    file object
+        The open temporary file.
+
+    Examples
+    --------
+    >>> import os
+    >>> import tempfile
+    >>> from scidl.utils import atomic_write
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.txt")
+    >>> with atomic_write(path, "w") as fh:
+    ...     _ = fh.write("weights")
+    >>> open(path).read()
+    'weights'
+    >>> try:
+    ...     with atomic_write(path, "w") as fh:
+    ...         _ = fh.write("half")
+    ...         raise RuntimeError("crash")
+    ... except RuntimeError:
+    ...     pass
+    >>> open(path).read()
+    'weights'
     """
     path = Path(path)
     if path.parent and not path.parent.exists():

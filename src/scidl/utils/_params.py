@@ -16,7 +16,32 @@ __all__ = ["Interval", "Options", "InstanceOf", "parameter_constraints", "valida
 
 @dataclass(frozen=True)
 class Interval:
-    """A real or integer interval; ``None`` bounds are open ends."""
+    """A real or integer interval; ``None`` bounds are open ends.
+
+    Parameters
+    ----------
+    kind : type
+        ``numbers.Integral`` or ``numbers.Real``; booleans never qualify.
+    left, right : float or None
+        The bounds; None leaves that end open (-inf or inf).
+    closed : {"both", "left", "right", "neither"}, default "both"
+        Which bounds belong to the interval.
+
+    Attributes
+    ----------
+    kind, left, right, closed
+        The fields above (the dataclass is frozen).
+
+    Examples
+    --------
+    >>> import numbers
+    >>> from scidl.utils import Interval
+    >>> rate = Interval(numbers.Real, 0, 1, closed="right")
+    >>> rate.is_satisfied_by(0.5), rate.is_satisfied_by(0.0), rate.is_satisfied_by(True)
+    (True, False, False)
+    >>> str(rate)
+    'a float in the range (0, 1]'
+    """
 
     kind: type  # numbers.Integral or numbers.Real
     left: float | None
@@ -47,7 +72,27 @@ class Interval:
 
 @dataclass(frozen=True)
 class Options:
-    """A fixed set of strings."""
+    """A fixed set of strings.
+
+    Parameters
+    ----------
+    *values : str
+        The accepted strings.
+
+    Attributes
+    ----------
+    values : frozenset of str
+        The accepted strings.
+
+    Examples
+    --------
+    >>> from scidl.utils import Options
+    >>> solver = Options("svd", "qr")
+    >>> solver.is_satisfied_by("qr"), solver.is_satisfied_by("lu")
+    (True, False)
+    >>> str(solver)
+    "one of 'qr', 'svd'"
+    """
 
     values: frozenset
 
@@ -63,7 +108,34 @@ class Options:
 
 @dataclass(frozen=True)
 class InstanceOf:
-    """Any instance of the given type(s); ``callable`` accepts callables."""
+    """Any instance of the given type(s); ``callable`` accepts callables.
+
+    A bool is not accepted as an ``int`` or a real number (``True`` is not a batch
+    size), only where ``bool`` itself is listed.
+
+    Parameters
+    ----------
+    *types : type, None or callable
+        The accepted types; ``None`` accepts None, ``callable`` any callable.
+    description : str, default ""
+        What error messages say is expected; empty lists the types.
+
+    Attributes
+    ----------
+    types : tuple
+        The accepted types.
+    description : str
+        The description used in messages.
+
+    Examples
+    --------
+    >>> from scidl.utils import InstanceOf
+    >>> c = InstanceOf(int, None)
+    >>> c.is_satisfied_by(3), c.is_satisfied_by(None), c.is_satisfied_by(True)
+    (True, True, False)
+    >>> str(c)
+    'an instance of int or None'
+    """
 
     types: tuple
     description: str = ""
@@ -112,6 +184,11 @@ def parameter_constraints(cls) -> dict:
     neural estimator lists only its own hyperparameters and inherits the common
     ones (``lr``, ``batch_size``, ...) from its base.
 
+    Tables of scikit-learn's own classes (a scidl estimator may subclass one, as
+    :class:`scidl.unsupervised.DBSCAN` does) are left out: they use scikit-learn's
+    constraint vocabulary (``"boolean"``, ``callable``, types) and scikit-learn checks
+    them itself in ``fit``.
+
     Parameters
     ----------
     cls : type
@@ -137,6 +214,8 @@ def parameter_constraints(cls) -> dict:
         cls = type(cls)
     merged: dict = {}
     for klass in reversed(cls.__mro__):
+        if klass.__module__.split(".")[0] == "sklearn":
+            continue
         merged.update(klass.__dict__.get("_parameter_constraints", {}))
     return merged
 
@@ -201,5 +280,6 @@ def validate_params(estimator, constraints: dict | None = None) -> None:
         )
         exc = TypeError if is_type_problem else ValueError
         raise exc(
-            f"The {name!r} parameter of {type(estimator).__name__} must be {expected}; got {value!r}."
+            f"The {name!r} parameter of {type(estimator).__name__} must be {expected}; "
+            f"got {value!r}."
         )

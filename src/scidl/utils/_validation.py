@@ -32,6 +32,25 @@ def as_numpy(x):
     Lists, tuples, pandas objects and NumPy arrays pass through unchanged (they
     are converted later by :func:`check_array`); a torch tensor is moved to the
     CPU and viewed as a NumPy array without a copy when possible.
+
+    Parameters
+    ----------
+    x : object
+        Anything; only torch tensors are converted.
+
+    Returns
+    -------
+    object
+        ``x`` itself, or the tensor's values as a ``numpy.ndarray``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.utils import as_numpy
+    >>> as_numpy(torch.tensor([1.0, 2.0]))
+    array([1., 2.], dtype=float32)
+    >>> as_numpy([1, 2])
+    [1, 2]
     """
     try:
         import torch
@@ -67,6 +86,7 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
 
     Examples
     --------
+    >>> from scidl.utils import check_array
     >>> check_array([[1, 2], [3, 4]]).dtype
     dtype('float64')
     >>> check_array([1.0, float("nan")], ndim=1)
@@ -90,25 +110,22 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
             else ""
         )
         raise ValueError(
-            f"Expected {expected} array for {name}, got {arr.ndim}D array of shape {arr.shape}.{hint}"
+            f"Expected {expected} array for {name}, got {arr.ndim}D array of shape "
+            f"{arr.shape}.{hint}"
         )
     if dtype == "numeric":
         if np.iscomplexobj(arr):
             raise ValueError(f"Complex data not supported for {name}; expected real numbers.")
         if arr.dtype.kind not in "fiub":
-            try:
-                arr = arr.astype(np.float64)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(
-                    f"{name} must contain numbers; got dtype {arr.dtype} ({exc})."
-                ) from exc
+            arr = _to_float(arr, name)
         elif arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
     elif dtype is not None:
         arr = arr.astype(dtype, copy=False)
     if arr.ndim >= 1 and arr.shape[0] < min_samples:
         raise ValueError(
-            f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} while a minimum of {min_samples} is required."
+            f"Found array with {arr.shape[0]} sample(s) (shape={arr.shape}) for {name} "
+            f"while a minimum of {min_samples} is required."
         )
     # The sum is finite only if every entry is (barring overflow, which falls
     # through to the elementwise test): one pass and no boolean temporary.
@@ -131,9 +148,26 @@ def _named_precheck(x, name, *, ndim, allow_strings, allow_nan):
     if x is None or scipy.sparse.issparse(x):
         return None, None
     arr = check_array(x, name=name, ndim=ndim, dtype=None, allow_nan=allow_nan)
-    if arr.dtype.kind in "SU" and not allow_strings:
-        raise ValueError(f"{name} must contain numbers; got strings (dtype {arr.dtype}).")
+    if arr.dtype.kind in "SUO" and not allow_strings:
+        # Object arrays of numbers are fine (scikit-learn converts them); anything else
+        # fails here with the argument's name instead of NumPy's bare message.
+        _to_float(arr, name)
     return arr.shape[0], arr.dtype
+
+
+def _to_float(arr, name):
+    """``arr`` as float64, or an error naming ``name`` (ValueError or TypeError as NumPy's).
+
+    NumPy says "could not convert string to float: 'x'" (ValueError) or "float() argument
+    must be a string or a real number, not 'dict'" (TypeError) without naming the
+    argument; the message here starts with it and keeps NumPy's reason.
+    """
+    try:
+        return arr.astype(np.float64)
+    except (ValueError, TypeError) as exc:
+        raise type(exc)(
+            f"{name} must contain numbers (convertible to float64); got dtype {arr.dtype}: {exc}."
+        ) from exc
 
 
 def _keeps_dtype(dtype, requested):
@@ -154,6 +188,41 @@ def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True
     object and sparse data, converts dtypes, and checks the number of features
     against the fitted ``n_features_in_``. Torch tensors, lists, pandas objects
     and read-only memory maps are accepted.
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+        The estimator the data are for (``n_features_in_`` is set or checked on it).
+    X, y : array-like or "no_validation", default "no_validation"
+        The data; "no_validation" skips that argument.
+    reset : bool, default True
+        True in ``fit`` (record ``n_features_in_``), False in ``predict``/``transform``
+        (check the number of features against it).
+    **kwargs
+        Passed to scikit-learn's ``validate_data`` (``dtype``, ``ensure_2d``,
+        ``allow_nd``, ``ensure_all_finite``, ``y_numeric``, ...).
+
+    Returns
+    -------
+    X, y or (X, y)
+        The validated arrays, as scikit-learn's ``validate_data`` returns them.
+
+    Examples
+    --------
+    >>> from sklearn.base import BaseEstimator
+    >>> from scidl.utils import validate_data
+    >>> est = BaseEstimator()
+    >>> X, y = validate_data(est, [[1, 2], [3, 4]], [0, 1])
+    >>> X.shape, est.n_features_in_
+    ((2, 2), 2)
+    >>> validate_data(est, [["a", "b"]])
+    Traceback (most recent call last):
+    ...
+    ValueError: X must contain numbers (convertible to float64); got dtype <U1: could not ...
+    >>> validate_data(est, [[1, 2], [3, 4]], [0])
+    Traceback (most recent call last):
+    ...
+    ValueError: X and y must have the same number of samples; got 2 rows in X and 1 in y.
     """
     X = as_numpy(X) if not isinstance(X, str) else X
     y = as_numpy(y) if not isinstance(y, str) else y
@@ -192,8 +261,23 @@ def validate_data(estimator, X="no_validation", y="no_validation", *, reset=True
 def check_option(value, name, options):
     """Check that ``value`` is one of the strings in ``options``.
 
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    name : str
+        The argument's name, used in error messages.
+    options : collection of str
+        The accepted strings.
+
+    Returns
+    -------
+    str
+        ``value``.
+
     Examples
     --------
+    >>> from scidl.utils import check_option
     >>> check_option("adam", "optimizer", ["sgd", "adam"])
     'adam'
     >>> check_option("adma", "optimizer", ["sgd", "adam"])
@@ -204,7 +288,8 @@ def check_option(value, name, options):
     opts = sorted(options)
     if not isinstance(value, str):
         raise TypeError(
-            f"{name} must be a string, one of {', '.join(map(repr, opts))}; got {value!r} of type {type(value).__name__}."
+            f"{name} must be a string, one of {', '.join(map(repr, opts))}; "
+            f"got {value!r} of type {type(value).__name__}."
         )
     if value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, opts))}; got {value!r}.")
@@ -212,7 +297,28 @@ def check_option(value, name, options):
 
 
 def check_fitted(estimator, attributes=None):
-    """Raise :class:`NotFittedError` naming the estimator when it is not fitted."""
+    """Raise :class:`NotFittedError` naming the estimator when it is not fitted.
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+        The estimator to check.
+    attributes : str or list of str or None, default None
+        Attributes that must exist; None looks for any attribute ending in "_".
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from scidl.linear import LeastSquaresRegressor
+    >>> from scidl.utils import check_fitted
+    >>> check_fitted(LeastSquaresRegressor())
+    Traceback (most recent call last):
+    ...
+    sklearn.exceptions.NotFittedError: This LeastSquaresRegressor instance is not fitted yet...
+    """
     _sk_check_is_fitted(estimator, attributes)
 
 
@@ -221,7 +327,35 @@ def _is_int(x):
 
 
 def check_int_sequence(value, name, *, min_value=1, allow_empty=True) -> tuple[int, ...]:
-    """Check a sequence of integers such as ``hidden_sizes``."""
+    """Check a sequence of integers such as ``hidden_sizes``.
+
+    Parameters
+    ----------
+    value : int or iterable of int
+        The sequence; a single int stands for a one-element sequence.
+    name : str
+        The argument's name, used in error messages.
+    min_value : int, default 1
+        The smallest accepted entry.
+    allow_empty : bool, default True
+        Whether an empty sequence is accepted.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> from scidl.utils import check_int_sequence
+    >>> check_int_sequence([64, 32], "hidden_sizes")
+    (64, 32)
+    >>> check_int_sequence(8, "hidden_sizes")
+    (8,)
+    >>> check_int_sequence([64, 0], "hidden_sizes")
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden_sizes must contain integers >= 1; got [64, 0].
+    """
     if _is_int(value):
         value = (value,)
     if not isinstance(value, Iterable) or isinstance(value, str):
