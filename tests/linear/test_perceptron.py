@@ -7,9 +7,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from scidl.linear._perceptron import Perceptron, novikoff_bound
+from scidl.linear import Perceptron, novikoff_bound
 
 
 def _separable(n=200, margin=0.2, seed=0, d=2):
@@ -88,12 +87,6 @@ def test_sklearn_tools():
     assert search.best_score_ > 0.9
 
 
-@parametrize_with_checks([Perceptron(max_epochs=50)])
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
-
-
 def test_save_and_load(tmp_path):
     import scidl
 
@@ -103,3 +96,27 @@ def test_save_and_load(tmp_path):
     back = scidl.load(tmp_path / "p.pt")
     np.testing.assert_array_equal(back.predict(X), clf.predict(X))
     assert back.n_updates_ == clf.n_updates_
+
+
+def test_novikoff_bound_known_answer_and_without_intercept():
+    X, y = [[-1.0], [1.0]], ["a", "b"]
+    assert novikoff_bound(X, y, [1.0, 0.0]) == pytest.approx(2.0)  # R = sqrt(2), gamma = 1
+    assert novikoff_bound(X, y, [3.0], fit_intercept=False) == pytest.approx(1.0)  # R = gamma
+    assert novikoff_bound(X, y, [-1.0, 0.0]) == np.inf
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (([[0.0], [1.0]], [0, 1, 1], [1.0, 0.0]), {}, "one label per sample"),
+        (([[0.0], [1.0]], [0, 0], [1.0, 0.0]), {}, "exactly 2 classes"),
+        (([[0.0], [1.0]], [0, 1], [1.0]), {}, r"2 entries \(n_features \+ 1"),
+        (([[0.0], [1.0]], [0, 1], [1.0, 0.0]), {"fit_intercept": False}, "1 entries"),
+        (([[0.0], [1.0]], [0, 1], [0.0, 0.0]), {}, "zero vector"),
+        (([[0.0], [np.nan]], [0, 1], [1.0, 0.0]), {}, "NaN"),
+    ],
+)
+def test_novikoff_bound_rejects_bad_input(args, kwargs, match):
+    # It used to compute with whatever it was given (e.g. a direction of the wrong length).
+    with pytest.raises(ValueError, match=match):
+        novikoff_bound(*args, **kwargs)

@@ -1,4 +1,7 @@
-"""One BLAS thread: on a shared machine multi-threaded OpenBLAS spins and slows small matmuls 100x."""
+"""One BLAS thread.
+
+On a shared machine multi-threaded OpenBLAS spins and slows small matmuls 100x.
+"""
 
 import pytest
 import torch

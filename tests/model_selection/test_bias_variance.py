@@ -27,7 +27,10 @@ def _ols():
 
 
 def _closed_form(degree):
-    """Fixed design OLS: mean prediction = S f(X), variance = sigma^2 diag(Phi0 (Phi^T Phi)^-1 Phi0^T)."""
+    """Fixed-design OLS: mean prediction S f(X), variance sigma^2 diag(Phi0 G^-1 Phi0^T).
+
+    ``G = Phi^T Phi`` is the Gram matrix of the training design.
+    """
     phi = np.vander(X_TRAIN[:, 0], degree + 1)
     phi0 = np.vander(X_TEST[:, 0], degree + 1)
     inv = np.linalg.inv(phi.T @ phi)
@@ -50,8 +53,9 @@ def test_matches_closed_form_and_terms_add_up(degree):
         random_state=degree,
     )
     bias2, variance = _closed_form(degree)
-    # Monte-Carlo tolerances: the variance estimate has relative sd ~ sqrt(2 / n_rounds) / sqrt(#test points)
-    # at worst sqrt(2/800) = 5 %; 20 % is 4 sd. bias2 picks up variance / n_rounds from y_bar's noise.
+    # Monte-Carlo tolerances: the variance estimate has relative sd
+    # ~ sqrt(2 / n_rounds) / sqrt(#test points), at worst sqrt(2/800) = 5 %; 20 % is 4 sd.
+    # bias2 picks up variance / n_rounds from y_bar's noise.
     assert r.variance == pytest.approx(variance, rel=0.2)
     assert r.bias2 == pytest.approx(bias2 + variance / n_rounds, rel=0.2, abs=2e-4)
     assert r.noise == NOISE**2

@@ -243,7 +243,7 @@ def test_convnet_in_pipeline_grid_search_picks_the_learning_rate_that_learns():
 
 # -- kinetics --------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "est", [TICA(lagtime=1, dim=2), VAMP(lagtime=1, dim=2)], ids=["TICA", "VAMP"]
+    "est", [TICA(lagtime=1, n_components=2), VAMP(lagtime=1, n_components=2)], ids=["TICA", "VAMP"]
 )
 def test_tica_vamp_cross_val_score_over_whole_trajectories(est):
     scores = cross_val_score(est, TRAJS, cv=CV3)  # KFold over the list: held-out trajectories
@@ -255,9 +255,9 @@ def test_tica_vamp_cross_val_score_over_whole_trajectories(est):
     assert np.allclose(cross_val_score(est, X3, cv=CV3), VAMP2_EXACT[2], atol=0.25)
 
 
-def test_tica_grid_search_over_dim_picks_both_slow_processes():
-    search = GridSearchCV(TICA(lagtime=1), {"dim": [1, 2]}, cv=CV3).fit(TRAJS)
-    assert search.best_params_ == {"dim": 2}
+def test_tica_grid_search_over_n_components_picks_both_slow_processes():
+    search = GridSearchCV(TICA(lagtime=1), {"n_components": [1, 2]}, cv=CV3).fit(TRAJS)
+    assert search.best_params_ == {"n_components": 2}
     assert np.allclose(
         search.cv_results_["mean_test_score"], [VAMP2_EXACT[1], VAMP2_EXACT[2]], atol=0.15
     )
@@ -273,7 +273,7 @@ def test_msm_cross_val_score_with_a_likelihood_scorer():
 
 def test_time_lagged_autoencoder_grid_search_with_a_vamp2_scorer():
     tla = TimeLaggedAutoencoder(
-        lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=5, batch_size=128, random_state=0
+        lagtime=1, n_components=1, hidden_sizes=(16,), max_epochs=5, batch_size=128, random_state=0
     )
     search = GridSearchCV(tla, {"lr": [1e-6, 1e-2]}, cv=CV3, scoring=vamp2_of_codes).fit(TRAJS)
     score = search.cv_results_["mean_test_score"]
@@ -285,7 +285,7 @@ def test_time_lagged_autoencoder_grid_search_with_a_vamp2_scorer():
 
 
 def test_vampnet_grid_search_picks_the_learning_rate_that_learns():
-    vn = VAMPNet(lagtime=1, dim=2, hidden_sizes=(16,), max_epochs=5, random_state=0)
+    vn = VAMPNet(lagtime=1, n_components=2, hidden_sizes=(16,), max_epochs=5, random_state=0)
     search = GridSearchCV(vn, {"lr": [1e-6, 1e-2]}, cv=CV3).fit(TRAJS)
     score = search.cv_results_["mean_test_score"]
     assert search.best_params_ == {"lr": 1e-2}
@@ -300,7 +300,7 @@ def test_default_scoring_of_msm_and_time_lagged_autoencoder(name):
         "msm": (MarkovStateModel(lagtime=1), DTRAJS),
         "tla": (
             TimeLaggedAutoencoder(
-                lagtime=1, dim=1, hidden_sizes=(8,), max_epochs=2, random_state=0
+                lagtime=1, n_components=1, hidden_sizes=(8,), max_epochs=2, random_state=0
             ),
             TRAJS,
         ),
@@ -322,18 +322,18 @@ CASES = {
         None,
     ),
     "convnet": (lambda: _tiny_cnn(max_epochs=1), *_digits(64)),
-    "tica": (lambda: TICA(lagtime=2, dim=1, scaling="kinetic_map"), TRAJS, None),
-    "vamp": (lambda: VAMP(lagtime=2, dim=2), TRAJS, None),
+    "tica": (lambda: TICA(lagtime=2, n_components=1, scaling="kinetic_map"), TRAJS, None),
+    "vamp": (lambda: VAMP(lagtime=2, n_components=2), TRAJS, None),
     "msm": (lambda: MarkovStateModel(lagtime=2, reversible=False), DTRAJS, None),
     "tla": (
         lambda: TimeLaggedAutoencoder(
-            lagtime=1, dim=1, hidden_sizes=(4,), max_epochs=2, random_state=0
+            lagtime=1, n_components=1, hidden_sizes=(4,), max_epochs=2, random_state=0
         ),
         TRAJS,
         None,
     ),
     "vampnet": (
-        lambda: VAMPNet(lagtime=1, dim=2, hidden_sizes=(4,), max_epochs=2, random_state=0),
+        lambda: VAMPNet(lagtime=1, n_components=2, hidden_sizes=(4,), max_epochs=2, random_state=0),
         TRAJS,
         None,
     ),

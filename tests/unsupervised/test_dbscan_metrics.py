@@ -11,6 +11,7 @@ from scidl.unsupervised import (
     KMeans,
     clustering_accuracy,
     clustering_scores,
+    k_distance_knee,
     k_distances,
     suggest_eps,
 )
@@ -102,3 +103,19 @@ def test_clustering_accuracy_bad_input():
         clustering_accuracy([[0, 1]], [[0, 1]])
     with pytest.raises(ValueError):
         clustering_accuracy([], [])
+
+
+def test_k_distance_knee_known_answers_and_suggest_eps_uses_it():
+    # The knee is the point farthest below the chord of the normalised curve.
+    assert k_distance_knee([0.0, 0.1, 0.2, 1.0]) == 2
+    assert k_distance_knee([1.0, 1.0, 1.0, 1.0]) == 3  # flat: no knee, the last point
+    assert k_distance_knee([0.0, 1.0]) == 1  # too short
+    X = np.random.default_rng(0).normal(size=(80, 2))
+    d = k_distances(X, 4)
+    assert suggest_eps(X, 4) == d[k_distance_knee(d)]
+
+
+@pytest.mark.parametrize(("values", "match"), [(np.ones((3, 2)), "values"), ([], "values")])
+def test_k_distance_knee_bad_input(values, match):
+    with pytest.raises(ValueError, match=match):
+        k_distance_knee(values)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 from sklearn.cluster import KMeans as SkKMeans
 from sklearn.datasets import make_blobs
 
@@ -201,9 +202,26 @@ def test_gpu_equals_cpu(algorithm):
     rng = np.random.default_rng(0)
     X = rng.uniform(-10, 10, (5000, 3))
     init = X[:20].copy()
-    cpu = KMeans(20, init=init, algorithm=algorithm, random_state=0).fit(X)
+    cpu = KMeans(20, init=init, algorithm=algorithm, device="cpu", random_state=0).fit(X)
     gpu = KMeans(20, init=init, algorithm=algorithm, device="cuda", random_state=0).fit(X)
     assert gpu.inertia_ == pytest.approx(cpu.inertia_, rel=1e-9)
     if algorithm != "minibatch":
         assert gpu.n_iter_ == cpu.n_iter_
         np.testing.assert_array_equal(gpu.labels_, cpu.labels_)
+
+
+@pytest.mark.parametrize("device", ["cpu", torch.device("cpu")])
+def test_device_spellings_on_the_cpu_give_identical_results(device, monkeypatch):
+    X = np.random.default_rng(3).normal(size=(300, 2))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # "auto" means the CPU here
+    auto = KMeans(4, random_state=0).fit(X)
+    assert KMeans().device == "auto"
+    cpu = KMeans(4, device=device, random_state=0).fit(X)
+    np.testing.assert_array_equal(cpu.cluster_centers_, auto.cluster_centers_)
+    np.testing.assert_array_equal(cpu.labels_, auto.labels_)
+
+
+@pytest.mark.parametrize(("device", "exc"), [("tpu", ValueError), (0, TypeError)])
+def test_bad_device_names_the_argument(device, exc):
+    with pytest.raises(exc, match="device"):
+        KMeans(2, device=device).fit(np.ones((4, 2)))

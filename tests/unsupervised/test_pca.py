@@ -1,7 +1,8 @@
-"""PCA: equals scikit-learn's, streaming equals batch, solvers and backends agree."""
+"""PCA: equals scikit-learn's, streaming equals batch, solvers and engines agree."""
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA as SkPCA
@@ -17,6 +18,14 @@ def _data(n=300, d=8, seed=0, offset=5.0):
         rng.normal(size=(n, d)) @ np.diag(scales) @ np.linalg.qr(rng.normal(size=(d, d)))[0]
         + offset
     )
+
+
+@pytest.fixture(params=["numpy", "torch"])
+def engine(request, monkeypatch):
+    """Run PCA with NumPy (its CPU engine) or with torch (its GPU engine, here on the CPU)."""
+    if request.param == "torch":
+        monkeypatch.setattr(PCA, "_torch_device", lambda self: torch.device("cpu"))
+    return request.param
 
 
 def _assert_same_axes(a, b, atol):
@@ -77,7 +86,7 @@ def test_variance_fraction_selects_components():
     assert pca.explained_variance_ratio_.sum() > 0.9
 
 
-def test_randomized_solver_on_data_with_spectral_gap():
+def test_randomized_solver_on_data_with_spectral_gap(engine):
     rng = np.random.default_rng(1)
     X = (
         rng.normal(size=(2000, 3)) @ rng.normal(size=(3, 60)) * 5
@@ -85,13 +94,12 @@ def test_randomized_solver_on_data_with_spectral_gap():
         + 2.0
     )
     exact = SkPCA(3, svd_solver="full").fit(X)
-    for backend in ("numpy", "torch"):
-        ours = PCA(3, svd_solver="randomized", backend=backend, random_state=0).fit(X)
-        np.testing.assert_allclose(ours.explained_variance_, exact.explained_variance_, rtol=1e-8)
-        np.testing.assert_allclose(
-            ours.explained_variance_ratio_, exact.explained_variance_ratio_, rtol=1e-8
-        )
-        _assert_same_axes(ours.components_, exact.components_, atol=1e-8)
+    ours = PCA(3, svd_solver="randomized", random_state=0).fit(X)
+    np.testing.assert_allclose(ours.explained_variance_, exact.explained_variance_, rtol=1e-8)
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio_, exact.explained_variance_ratio_, rtol=1e-8
+    )
+    _assert_same_axes(ours.components_, exact.components_, atol=1e-8)
 
 
 def test_randomized_is_reproducible():
@@ -102,19 +110,19 @@ def test_randomized_is_reproducible():
 
 
 @pytest.mark.parametrize("shape", [(300, 8), (12, 30)])
-def test_torch_backend_equals_numpy(shape):
+def test_torch_engine_equals_numpy(shape, monkeypatch):
     X = _data(*shape)
-    a = PCA(3, backend="numpy").fit(X)
-    b = PCA(3, backend="torch").fit(X)
+    a = PCA(3).fit(X)
+    monkeypatch.setattr(PCA, "_torch_device", lambda self: torch.device("cpu"))
+    b = PCA(3).fit(X)
     np.testing.assert_allclose(a.explained_variance_, b.explained_variance_, rtol=1e-10)
     _assert_same_axes(a.components_, b.components_, atol=1e-10)
 
 
-@pytest.mark.parametrize("backend", ["numpy", "torch"])
-def test_streaming_equals_batch(backend):
+def test_streaming_equals_batch(engine):
     X = _data(1000, 10, offset=1e4)  # a large mean tests the stable (Chan) merge
     batch = PCA(4).fit(X)
-    stream = PCA(4, backend=backend)
+    stream = PCA(4)
     for chunk in np.array_split(X, [7, 100, 101, 500, 900]):
         stream.partial_fit(chunk)
     assert stream.n_samples_ == 1000
@@ -186,7 +194,14 @@ def test_save_load_round_trip(tmp_path):
         ({"n_components": 1.5}, ValueError, "n_components"),
         ({"n_components": "two"}, TypeError, "n_components"),
         ({"svd_solver": "arpack"}, ValueError, "svd_solver"),
-        ({"backend": "jax"}, ValueError, "backend"),
+        ({"device": "tpu"}, ValueError, "device"),
+        ({"device": 0}, TypeError, "device"),
+        # n_oversamples=0 was accepted (issue 11): the randomized range needs extra directions
+        (
+            {"n_oversamples": 0, "svd_solver": "randomized", "n_components": 2},
+            ValueError,
+            "n_oversamples",
+        ),
         ({"n_components": 0.5, "svd_solver": "randomized"}, ValueError, "randomized"),
         ({"n_components": 20}, ValueError, "n_components=20"),
     ],
@@ -243,7 +258,21 @@ def test_orthonormalize_spans_the_range_even_when_ill_conditioned(cond_exp):
 def test_gpu_equals_cpu(solver):
     rng = np.random.default_rng(5)
     X = rng.normal(size=(3000, 40)) @ rng.normal(size=(40, 40))
-    cpu = PCA(5, svd_solver=solver, random_state=0).fit(X)
-    gpu = PCA(5, svd_solver=solver, backend="torch", device="cuda", random_state=0).fit(X)
+    cpu = PCA(5, svd_solver=solver, device="cpu", random_state=0).fit(X)
+    gpu = PCA(5, svd_solver=solver, device="cuda", random_state=0).fit(X)
     np.testing.assert_allclose(gpu.explained_variance_, cpu.explained_variance_, rtol=1e-8)
     np.testing.assert_allclose(np.abs(gpu.components_), np.abs(cpu.components_), atol=1e-6)
+
+
+@pytest.mark.parametrize("device", ["cpu", torch.device("cpu")])
+def test_cpu_device_is_the_numpy_engine(device):
+    # On the CPU every device spelling computes with NumPy: the same numbers, bit for bit.
+    X = _data(200, 6)
+    ref = PCA(3, svd_solver="full")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(torch.cuda, "is_available", lambda: False)  # "auto" means the CPU here
+        ref.fit(X)
+    pca = PCA(3, svd_solver="full", device=device).fit(X)
+    assert PCA().device == "auto" and pca._torch_device() is None
+    np.testing.assert_array_equal(pca.components_, ref.components_)
+    np.testing.assert_array_equal(pca.explained_variance_, ref.explained_variance_)

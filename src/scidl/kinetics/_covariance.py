@@ -3,165 +3,58 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator
 
 from scidl.base import PersistenceMixin
 from scidl.kinetics._data import as_trajectories
+from scidl.numerics import StreamingMoments
 from scidl.utils import InstanceOf, Interval, check_fitted, resolve_device, validate_params
 
-__all__ = ["Covariance", "lagged_pairs"]
+__all__ = ["Covariance"]
 
-
-class _TorchDeviceConstraint:
-    """Accepts a ``torch.device`` without importing torch at module import."""
-
-    def is_satisfied_by(self, value):
-        return type(value).__module__ == "torch" and type(value).__name__ == "device"
-
-    def __str__(self):
-        return "a torch.device"
-
-
-_TORCH_DEVICE = _TorchDeviceConstraint()
 
 # Frames per block converted to float64 and multiplied at a time (bounds the temporary copy).
 _BLOCK = 65536
 
 
-def lagged_pairs(trajs, lagtime):
-    """Yield ``(X[:-lagtime], X[lagtime:])`` views for each trajectory long enough (no copies)."""
-    for t in trajs:
-        if t.shape[0] > lagtime:
-            yield t[: t.shape[0] - lagtime], t[lagtime:]
+def _as_tensor(a, device):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # read-only arrays: never written to
+        return torch.as_tensor(a, device=device)
 
 
-class _Moments:
-    """Running weight, means and centred co-moments of lagged pairs ``(x_t, y_t = x_{t+tau})``.
+def _lagged_block(block, m, tau, buf):
+    """Weight, mean and scatter of the pairs ``(block[i], block[i + tau])``, ``i < m``.
 
-    Chunks are merged with the pairwise update of Chan, Golub and LeVeque (1979):
-    ``S = S_a + S_b + (w_a w_b / w) delta_a delta_b^T``, which never subtracts two
-    large raw sums and so keeps float64 accuracy for long trajectories with large means.
+    ``block`` holds ``m + tau`` frames; each pair is one vector ``(x, y)`` of
+    length ``2 d``, so the result merges into a :class:`StreamingMoments` of
+    ``2 d`` features. The lagged frames overlap the instantaneous ones in all
+    but ``tau`` rows, so one product ``Z^T Z`` of the centred block gives both
+    ``sum x x^T`` and ``sum y y^T`` after removing the ``tau`` rows at either
+    end: a symmetric and a general product per block (``1.5 m d^2``
+    multiply-adds) instead of the symmetric product of the stacked
+    ``(m, 2 d)`` pairs (``2 m d^2``, and a copy of them). The block
+    is centred (by its own mean, so there is no cancellation) straight into
+    the float64 buffer ``buf``, which also converts float32 input without a
+    second copy.
     """
-
-    def __init__(self, d, need_y, need_xy):
-        self.w = 0.0
-        self.mx = np.zeros(d)
-        self.my = np.zeros(d)
-        self.sxx = np.zeros((d, d))
-        self.syy = np.zeros((d, d)) if need_y else None
-        self.sxy = np.zeros((d, d)) if need_xy else None
-
-    @staticmethod
-    def _centred(a, w, wsum):
-        if w is None:
-            m = a.mean(axis=0, dtype=np.float64)
-        else:
-            m = (w @ a.astype(np.float64, copy=False)) / wsum
-        return m, a - m.astype(a.dtype)
-
-    def add_torch(self, x, y, w, device):
-        """The same update with the products computed by torch on ``device`` (e.g. a GPU)."""
-        import torch
-
-        def dev(a):
-            return torch.as_tensor(np.ascontiguousarray(a), device=device)
-
-        wsum = float(x.shape[0]) if w is None else float(w.sum())
-        if wsum <= 0:
-            return
-        xt = dev(x)
-        wt = None if w is None else dev(w).to(xt.dtype)
-
-        def centred(a):
-            if wt is None:
-                m = a.mean(dim=0, dtype=torch.float64)
-            else:
-                m = (wt.double() @ a.double()) / wsum
-            return m, a - m.to(a.dtype)
-
-        def prod(a, b):
-            aw = a if wt is None else a * wt[:, None]
-            return (aw.T @ b).double().cpu().numpy()
-
-        mx, xc = centred(xt)
-        sxx = prod(xc, xc)
-        syy = sxy = None
-        if self.syy is not None or self.sxy is not None:
-            my, yc = centred(dev(y))
-            syy = prod(yc, yc) if self.syy is not None else None
-            sxy = prod(xc, yc) if self.sxy is not None else None
-            my = my.cpu().numpy()
-        else:
-            my = np.zeros(x.shape[1])
-        self._merge(wsum, mx.cpu().numpy(), my, sxx, syy, sxy)
-
-    def add_block(self, block, m, tau, buf):
-        """Add the pairs ``(block[i], block[i + tau])``, ``i < m``, of one block of ``m + tau`` frames.
-
-        The lagged frames overlap the instantaneous ones in all but ``tau``
-        rows, so one product ``Z^T Z`` of the centred block gives both
-        ``sum x x^T`` and ``sum y y^T`` after removing the ``tau`` rows at either
-        end; with the lagged product that is two BLAS calls per block instead
-        of three. The block is centred (by its own mean, so there is no
-        cancellation) straight into the float64 buffer ``buf``, which also
-        converts float32 input without a second copy.
-        """
-        z = buf[: m + tau]
-        shift = block.mean(axis=0, dtype=np.float64)
-        np.subtract(block, shift, out=z)
-        gram = z.T @ z  # NumPy calls BLAS syrk for A.T @ A
-        total = z.sum(axis=0)
-        tail = z[m:]
-        dx = (total - tail.sum(axis=0)) / m  # mean of x minus the shift
-        sxx = gram - tail.T @ tail - m * np.outer(dx, dx)
-        my = syy = sxy = None
-        if self.syy is not None or self.sxy is not None:
-            head = z[:tau]
-            dy = (total - head.sum(axis=0)) / m
-            my = shift + dy
-            if self.syy is not None:
-                syy = gram - head.T @ head - m * np.outer(dy, dy)
-            if self.sxy is not None:
-                sxy = z[:m].T @ z[tau:] - m * np.outer(dx, dy)
-        else:
-            my = np.zeros_like(shift)
-        self._merge(float(m), shift + dx, my, sxx, syy, sxy)
-
-    def add(self, x, y, w=None):
-        wsum = float(x.shape[0]) if w is None else float(w.sum())
-        if wsum <= 0:
-            return
-        mx, xc = self._centred(x, w, wsum)
-        xw = xc if w is None else xc * w.astype(x.dtype)[:, None]
-        sxx = (xw.T @ xc).astype(np.float64)
-        my = syy = sxy = None
-        if self.syy is not None or self.sxy is not None:
-            my, yc = self._centred(y, w, wsum)
-            if self.syy is not None:
-                yw = yc if w is None else yc * w.astype(y.dtype)[:, None]
-                syy = (yw.T @ yc).astype(np.float64)
-            if self.sxy is not None:
-                sxy = (xw.T @ yc).astype(np.float64)
-        else:
-            my = np.zeros_like(mx)
-        self._merge(wsum, mx, my, sxx, syy, sxy)
-
-    def _merge(self, wb, mxb, myb, sxx, syy, sxy):
-        wa = self.w
-        w = wa + wb
-        dx = mxb - self.mx
-        dy = myb - self.my
-        f = wa * wb / w
-        self.sxx += sxx + f * np.outer(dx, dx)
-        if self.syy is not None:
-            self.syy += syy + f * np.outer(dy, dy)
-        if self.sxy is not None:
-            self.sxy += sxy + f * np.outer(dx, dy)
-        self.mx += dx * (wb / w)
-        self.my += dy * (wb / w)
-        self.w = w
+    z = buf[: m + tau]
+    shift = block.mean(axis=0, dtype=np.float64)
+    np.subtract(block, shift, out=z)
+    gram = z.T @ z  # NumPy calls BLAS syrk for A.T @ A
+    total = z.sum(axis=0)
+    head, tail = z[:tau], z[m:]
+    dx = (total - tail.sum(axis=0)) / m  # mean of x minus the shift
+    dy = (total - head.sum(axis=0)) / m
+    sxx = gram - tail.T @ tail - m * np.outer(dx, dx)
+    syy = gram - head.T @ head - m * np.outer(dy, dy)
+    sxy = z[:m].T @ z[tau:] - m * np.outer(dx, dy)
+    scatter = np.block([[sxx, sxy], [sxy.T, syy]])
+    return float(m), np.concatenate([shift + dx, shift + dy]), scatter
 
 
 class Covariance(PersistenceMixin, BaseEstimator):
@@ -171,47 +64,73 @@ class Covariance(PersistenceMixin, BaseEstimator):
     ----------
     lagtime : int, optional
         Lag in steps. ``None`` computes only the instantaneous covariance of all frames.
-    compute_c0t, compute_ctt : bool
-        Whether to compute the time-lagged covariance ``C0t = E[x_t x_{t+tau}^T]`` and
-        the covariance of the lagged frames ``Ctt``.
-    remove_mean : bool
+    compute_c0t : bool, default False
+        Whether to compute the time-lagged covariance ``C0t = E[x_t x_{t+tau}^T]``.
+    compute_ctt : bool, default False
+        Whether to compute the covariance ``Ctt`` of the lagged frames ``x_{t+tau}``.
+    remove_mean : bool, default True
         Subtract the means (of ``x_t`` and of ``x_{t+tau}``, or their average when
         ``reversible``) before forming products.
-    reversible : bool
+    reversible : bool, default False
         Symmetrise with the time-reversed pairs: ``C00 = Ctt = (Cxx + Cyy) / 2`` and
         ``C0t = (Cxy + Cyx) / 2`` around the common mean. This is the estimator TICA uses;
         it makes the lagged covariance symmetric and the eigenvalues real.
-    bessel : bool
+    bessel : bool, default True
         Divide by ``n - 1`` (``2n - 1`` when reversible) instead of ``n``. With weights,
         ``n`` is the weight sum, so Bessel's correction assumes weights that count frames.
-    device : None, str or torch.device
-        ``None`` computes with NumPy; a torch device (``"cpu"``, ``"cuda"``) computes each
-        block's products with torch there (a GPU pays off for many features), the
-        merging stays in float64 NumPy.
-    chunksize : int
-        Frames per block (at most 65536 with NumPy); each block is centred by its own
-        mean and multiplied, and the blocks are merged in float64. Float32 input stays
-        float32 in memory (no float64 copy of the data): each block is converted while
-        it is centred. The products are float64 because float32 products, although
-        twice as fast, were measured to change TICA eigenvalues of a 1,000,000 x 50
-        trajectory by up to 6e-7 of the largest (3e-4 relative for the small ones)
-        once the whitening amplifies their rounding. With ``device`` set, torch
-        computes the products in the input's precision.
+    device : {"auto", "cpu", "cuda"} or torch.device, default "auto"
+        Where the products are computed (``"auto"``: a GPU when there is one). On the
+        CPU they are computed with NumPy; on a GPU with torch (a GPU pays off for many
+        features). Either way the products are float64 and the running sums are merged
+        in float64 NumPy.
+    chunk_size : int, default 100_000
+        Frames per block (at most 65536 on the CPU); each block is centred by its own
+        mean, multiplied, and the blocks are merged in float64
+        (:class:`scidl.numerics.StreamingMoments`). Float32 input stays float32 in
+        memory (no float64 copy of the data): each block is converted while it is
+        centred. The products are float64 because float32 products, although twice as
+        fast, were measured to change TICA eigenvalues of a 1,000,000 x 50 trajectory by
+        up to 6e-7 of the largest (3e-4 relative for the small ones) once the whitening
+        amplifies their rounding.
 
     Attributes
     ----------
-    mean_0_, mean_t_ : ndarray of shape (n_features,)
-    cov_00_, cov_0t_, cov_tt_ : ndarray of shape (n_features, n_features) or None
+    mean_0_ : ndarray of shape (n_features,)
+        Mean of the instantaneous frames ``x_t`` (the pooled mean when ``reversible``;
+        zeros when ``remove_mean=False``).
+    mean_t_ : ndarray of shape (n_features,) or None
+        Mean of the lagged frames ``x_{t+tau}`` (as ``mean_0_`` when ``reversible`` or
+        ``remove_mean=False``); ``None`` when no lagged statistic is computed.
+    cov_00_ : ndarray of shape (n_features, n_features)
+        Covariance of the instantaneous frames.
+    cov_0t_ : ndarray of shape (n_features, n_features) or None
+        Time-lagged covariance (when ``compute_c0t`` or ``reversible``).
+    cov_tt_ : ndarray of shape (n_features, n_features) or None
+        Covariance of the lagged frames (when ``compute_ctt`` or ``reversible``).
     n_samples_ : float
-        Number (total weight) of lagged pairs seen.
+        Number (total weight) of lagged pairs seen; of frames when ``lagtime=None``.
     n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    Notes
+    -----
+    With ``lagtime`` set, the statistics are those of the pairs ``(x_t, x_{t+tau})``
+    within each trajectory (pairs never straddle two trajectories or two calls of
+    :meth:`partial_fit`). The running mean and scatter of the stacked pairs
+    ``(x_t, x_{t+tau})`` are merged block by block with the update of Chan, Golub &
+    LeVeque (1979) (:class:`scidl.numerics.StreamingMoments`), so a long trajectory
+    with a large mean keeps float64 accuracy and streaming equals one pass.
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import Covariance
     >>> X = np.random.default_rng(0).normal(size=(1000, 3))
     >>> cov = Covariance(lagtime=1, compute_c0t=True).fit(X)
     >>> cov.cov_00_.shape, bool(np.allclose(cov.cov_00_, np.cov(X[:-1].T), atol=1e-12))
     ((3, 3), True)
+    >>> cov.cov_0t_.shape, cov.cov_tt_
+    ((3, 3), None)
     """
 
     _parameter_constraints = {
@@ -221,8 +140,8 @@ class Covariance(PersistenceMixin, BaseEstimator):
         "remove_mean": [InstanceOf(bool)],
         "reversible": [InstanceOf(bool)],
         "bessel": [InstanceOf(bool)],
-        "chunksize": [Interval(numbers.Integral, 1, None)],
-        "device": [InstanceOf(str), None, _TORCH_DEVICE],
+        "device": [InstanceOf(str, torch.device)],
+        "chunk_size": [Interval(numbers.Integral, 1, None)],
     }
 
     def __init__(
@@ -234,8 +153,8 @@ class Covariance(PersistenceMixin, BaseEstimator):
         remove_mean=True,
         reversible=False,
         bessel=True,
-        device=None,
-        chunksize=100_000,
+        device="auto",
+        chunk_size=100_000,
     ):
         self.lagtime = lagtime
         self.compute_c0t = compute_c0t
@@ -244,7 +163,7 @@ class Covariance(PersistenceMixin, BaseEstimator):
         self.reversible = reversible
         self.bessel = bessel
         self.device = device
-        self.chunksize = chunksize
+        self.chunk_size = chunk_size
 
     def _validate(self):
         validate_params(self)
@@ -252,12 +171,34 @@ class Covariance(PersistenceMixin, BaseEstimator):
             raise ValueError(
                 "compute_c0t, compute_ctt and reversible need a lagtime; got lagtime=None."
             )
+        resolve_device(self.device)  # "cuda" without a GPU fails here, before any work
+
+    def _torch_device(self):
+        """The torch device to compute on, or ``None`` for NumPy (on the CPU)."""
+        device = resolve_device(self.device)
+        return None if device.type == "cpu" else device
+
+    def _pairs(self):
+        """Whether statistics of the lagged frames are needed (else only of ``x_t``)."""
+        return self.lagtime is not None and bool(
+            self.compute_c0t or self.compute_ctt or self.reversible
+        )
 
     def fit(self, X, y=None, *, weights=None):
         """Estimate the covariances from one trajectory or a list of them.
 
-        ``weights`` (optional) gives one weight per frame (same structure as ``X``);
-        the weight of a lagged pair is that of its first frame.
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or a list of them
+            One trajectory or several (float32 stays float32 in memory).
+        y : ignored
+        weights : array-like of shape (n_frames,), or a list of them, optional
+            One non-negative weight per frame (same structure as ``X``); the weight
+            of a lagged pair is that of its first frame.
+
+        Returns
+        -------
+        self : Covariance
         """
         for name in ("_moments", "n_features_in_"):
             if hasattr(self, name):
@@ -265,7 +206,20 @@ class Covariance(PersistenceMixin, BaseEstimator):
         return self.partial_fit(X, weights=weights)
 
     def partial_fit(self, X, y=None, *, weights=None):
-        """Add one trajectory (or a list) to the running estimate; equal to fitting all at once."""
+        """Add one trajectory (or a list) to the running estimate; equal to fitting all at once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_frames, n_features), or a list of them
+            More trajectories; lagged pairs are formed within each one.
+        y : ignored
+        weights : array-like of shape (n_frames,), or a list of them, optional
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        self : Covariance
+        """
         self._validate()
         first = not hasattr(self, "_moments")
         trajs = as_trajectories(
@@ -287,78 +241,86 @@ class Covariance(PersistenceMixin, BaseEstimator):
         if not any(t.shape[0] > tau for t in trajs):
             longest = max(t.shape[0] for t in trajs)
             raise ValueError(
-                f"lagtime={self.lagtime} is not shorter than any trajectory (longest has n_samples={longest} "
-                "frames); no lagged pairs can be formed."
+                f"lagtime={self.lagtime} is not shorter than any trajectory (the longest has "
+                f"n_samples={longest} frames); no lagged pairs can be formed."
             )
+        pairs = self._pairs()
         if first:
             d = trajs[0].shape[1]
-            need_y = bool(self.compute_ctt or self.reversible)
-            need_xy = bool(self.compute_c0t or self.reversible)
-            self._moments = _Moments(d, need_y, need_xy)
+            self._moments = StreamingMoments(2 * d if pairs else d)
             self.n_features_in_ = d
-        mom = self._moments
-        device = None if self.device is None else resolve_device(self.device)
+        moments = self._moments
+        device = self._torch_device()
+        step = min(self.chunk_size, _BLOCK) if device is None else self.chunk_size
         for k, t in enumerate(trajs):
-            T = t.shape[0]
-            if T <= tau:
+            n_pairs = t.shape[0] - tau
+            if n_pairs <= 0:
                 continue
-            n_pairs = T - tau
-            if (
-                device is None and wlist is None
-            ):  # the common case: overlapping blocks, two products each
-                step = min(self.chunksize, _BLOCK)
+            w = None if wlist is None else wlist[k][:n_pairs]
+            if not pairs:  # statistics of x_t only
+                x = t[:n_pairs]
+                moments.update(x if device is None else _as_tensor(x, device), w, chunk_size=step)
+            elif device is None and w is None:  # the common case: overlapping blocks
                 buf = np.empty((min(step, n_pairs) + tau, t.shape[1]))
                 for s in range(0, n_pairs, step):
                     e = min(s + step, n_pairs)
-                    mom.add_block(t[s : e + tau], e - s, tau, buf)
-                continue
-            upcast = device is None and t.dtype != np.float64
-            step = min(self.chunksize, _BLOCK) if upcast else self.chunksize
-            for s in range(0, n_pairs, step):
-                e = min(s + step, n_pairs)
-                w = None if wlist is None else wlist[k][s:e]
-                if upcast:
-                    block = t[s : e + tau].astype(np.float64)
-                    mom.add(block[: e - s], block[tau:], w)
-                elif device is None:
-                    mom.add(t[s:e], t[s + tau : e + tau], w)
-                else:
-                    mom.add_torch(t[s:e], t[s + tau : e + tau], w, device)
+                    moments.merge(*_lagged_block(t[s : e + tau], e - s, tau, buf))
+            else:  # weighted or on a GPU: the stacked pairs (x_t, x_{t+tau}), block by block
+                for s in range(0, n_pairs, step):
+                    e = min(s + step, n_pairs)
+                    wb = None if w is None else w[s:e]
+                    if device is None:
+                        z = np.concatenate([t[s:e], t[s + tau : e + tau]], axis=1)
+                    else:
+                        block = _as_tensor(t[s : e + tau], device)
+                        z = torch.cat([block[: e - s], block[tau:]], dim=1)
+                    moments.update(z, wb, chunk_size=step)
         self._finalise()
         return self
 
     def _finalise(self):
         m = self._moments
-        n = m.w
+        n = m.weight
         if n - (1 if self.bessel else 0) <= 0:
+            what = "frames" if self.lagtime is None else "lagged pairs"
             raise ValueError(
-                f"Too few lagged pairs ({n:g}) for Bessel's correction; use bessel=False."
+                f"Too few {what} ({n:g}) for Bessel's correction, which divides by "
+                f"n_samples - 1; use bessel=False or more data."
             )
+        d = self.n_features_in_
+        mx, sxx = m.mean[:d], m.scatter[:d, :d]
+        if self._pairs():
+            my, syy, sxy = m.mean[d:], m.scatter[d:, d:], m.scatter[:d, d:]
+        else:
+            my = syy = sxy = None
         if self.reversible:
-            mean = 0.5 * (m.mx + m.my) if self.remove_mean else np.zeros_like(m.mx)
-            dx, dy = m.mx - mean, m.my - mean
-            sxx = m.sxx + n * np.outer(dx, dx)
-            syy = m.syy + n * np.outer(dy, dy)
-            sxy = m.sxy + n * np.outer(dx, dy)
+            mean = 0.5 * (mx + my) if self.remove_mean else np.zeros_like(mx)
+            dx, dy = mx - mean, my - mean
+            sxx = sxx + n * np.outer(dx, dx)
+            syy = syy + n * np.outer(dy, dy)
+            sxy = sxy + n * np.outer(dx, dy)
             denom = 2 * n - (1 if self.bessel else 0)
-            self.mean_0_ = self.mean_t_ = mean
+            self.mean_0_, self.mean_t_ = mean, mean.copy()
             self.cov_00_ = (sxx + syy) / denom
             self.cov_0t_ = (sxy + sxy.T) / denom
             self.cov_tt_ = self.cov_00_.copy()
         else:
             denom = n - (1 if self.bessel else 0)
             if self.remove_mean:
-                sxx, syy, sxy = m.sxx, m.syy, m.sxy
-                self.mean_0_, self.mean_t_ = m.mx.copy(), m.my.copy()
+                self.mean_0_ = mx.copy()
+                self.mean_t_ = None if my is None else my.copy()
             else:
-                sxx = m.sxx + n * np.outer(m.mx, m.mx)
-                syy = None if m.syy is None else m.syy + n * np.outer(m.my, m.my)
-                sxy = None if m.sxy is None else m.sxy + n * np.outer(m.mx, m.my)
-                self.mean_0_ = self.mean_t_ = np.zeros_like(m.mx)
+                sxx = sxx + n * np.outer(mx, mx)
+                if my is not None:
+                    syy = syy + n * np.outer(my, my)
+                    sxy = sxy + n * np.outer(mx, my)
+                self.mean_0_ = np.zeros_like(mx)
+                self.mean_t_ = None if my is None else np.zeros_like(mx)
             self.cov_00_ = sxx / denom
-            self.cov_0t_ = None if sxy is None else sxy / denom
-            self.cov_tt_ = None if syy is None else syy / denom
+            self.cov_0t_ = sxy / denom if self.compute_c0t else None
+            self.cov_tt_ = syy / denom if self.compute_ctt else None
         self.n_samples_ = float(n)
 
     def check_fitted(self):
+        """Raise :class:`scidl.utils.NotFittedError` unless :meth:`fit` has run."""
         check_fitted(self, "cov_00_")

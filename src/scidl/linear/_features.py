@@ -48,7 +48,8 @@ def _input_feature_names(estimator, input_features):
         raise ValueError("input_features is not equal to feature_names_in_")
     if len(names) != estimator.n_features_in_:
         raise ValueError(
-            f"input_features should have length equal to number of features ({estimator.n_features_in_}), got {len(names)}"
+            "input_features should have length equal to number of features "
+            f"({estimator.n_features_in_}), got {len(names)}"
         )
     return names
 
@@ -267,7 +268,8 @@ class RBFFeatures(_FeatureMap):
             if centers.ndim == 1:
                 if d != 1:
                     raise ValueError(
-                        f"centers is 1-D, which is only allowed for one input feature; X has {d}. Pass shape (n_centers, {d})."
+                        "centers is 1-D, which is only allowed for one input feature; "
+                        f"X has {d}. Pass shape (n_centers, {d})."
                     )
                 centers = centers.reshape(-1, 1)
             if centers.shape[1] != d:

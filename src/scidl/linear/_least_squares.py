@@ -111,7 +111,8 @@ def _solve_cholesky(X, Y, alpha, rcond):
     if alpha == 0 and _rank(s, rcond, X.shape) < p:
         warnings.warn(
             "solver='cholesky' needs a design matrix of full column rank; "
-            f"this one has rank {_rank(s, rcond, X.shape)} < {p} features. Falling back to solver='svd'.",
+            f"this one has rank {_rank(s, rcond, X.shape)} < {p} features. "
+            "Falling back to solver='svd'.",
             RuntimeWarning,
             stacklevel=3,
         )
@@ -122,7 +123,8 @@ def _solve_cholesky(X, Y, alpha, rcond):
         factor = scipy.linalg.cho_factor(G, check_finite=False)
     except np.linalg.LinAlgError:
         warnings.warn(
-            "The normal equations are not numerically positive definite; falling back to solver='svd'.",
+            "The normal equations are not numerically positive definite; "
+            "falling back to solver='svd'.",
             RuntimeWarning,
             stacklevel=3,
         )

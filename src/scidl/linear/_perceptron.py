@@ -11,7 +11,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 
 from scidl.base import PersistenceMixin
-from scidl.utils import InstanceOf, Interval, check_fitted, validate_data, validate_params
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    check_array,
+    check_fitted,
+    validate_data,
+    validate_params,
+)
 
 __all__ = ["Perceptron", "novikoff_bound"]
 
@@ -40,6 +47,7 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         Step size. Starting from zero weights it only rescales ``w`` and ``b``,
         so it does not change the predictions or the number of updates.
     fit_intercept : bool, default True
+        Whether to learn the bias ``b`` (else ``b = 0``).
     shuffle : bool, default False
         Visit the samples in a new random order each epoch.
     random_state : int or None
@@ -47,14 +55,22 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,), or (n_classes, n_features) for more than two classes
-    intercept_ : float, or ndarray of shape (n_classes,)
-    classes_ : ndarray
+    coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
+        The weights ``w``; one row per class for more than two classes.
+    intercept_ : float or ndarray of shape (n_classes,)
+        The bias ``b``; one per class for more than two classes.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
     n_updates_ : int
         Number of weight updates (mistakes) made in total.
     n_epochs_ : int
+        Epochs run.
+    mistakes_per_epoch_ : list of int
+        Mistakes (updates) made in each epoch.
     converged_ : bool
         True when the last epoch made no mistake.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
 
     Notes
     -----
@@ -69,7 +85,7 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from scidl.linear._perceptron import Perceptron
+    >>> from scidl.linear import Perceptron
     >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     >>> y = np.array([0, 0, 0, 1])          # logical AND: linearly separable
     >>> clf = Perceptron().fit(X, y)
@@ -95,13 +111,27 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
+        """Run the learning rule until an epoch makes no mistake (or ``max_epochs``).
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+            Training samples.
+        y : array-like of shape (n_samples,)
+            Class labels (at least two classes).
+
+        Returns
+        -------
+        self : Perceptron
+        """
         validate_params(self)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, encoded = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"Perceptron needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}."
+                "Perceptron needs samples of at least 2 classes; "
+                f"got 1 class: {self.classes_[0]!r}."
             )
         rng = np.random.default_rng(self.random_state)
         if len(self.classes_) > 2:
@@ -129,8 +159,9 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_ = w, float(b)
         if not self.converged_:
             warnings.warn(
-                f"Perceptron did not converge: {self.mistakes_per_epoch_[-1]} of {len(X)} training samples "
-                f"were still misclassified in epoch {self.max_epochs} (max_epochs). Either the data are "
+                f"Perceptron did not converge: {self.mistakes_per_epoch_[-1]} of {len(X)} "
+                f"training samples were still misclassified in epoch {self.max_epochs} "
+                "(max_epochs). Either the data are "
                 "not linearly separable (then no hyperplane classifies them all and the rule never "
                 "settles) or more epochs are needed.",
                 ConvergenceWarning,
@@ -139,8 +170,11 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _fit_multiclass(self, X, encoded, rng):
-        """The multiclass perceptron: one weight vector per class; on a mistake the
-        true class's vector moves towards x and the wrongly winning one away from it."""
+        """The multiclass perceptron: one weight vector per class.
+
+        On a mistake the true class's vector moves towards x and the wrongly
+        winning one away from it.
+        """
         k = len(self.classes_)
         W, b = np.zeros((k, X.shape[1])), np.zeros(k)
         self.n_updates_, self.converged_, self.mistakes_per_epoch_ = 0, False, []
@@ -167,8 +201,9 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         self.coef_, self.intercept_ = W, b
         if not self.converged_:
             warnings.warn(
-                f"Perceptron did not converge: {self.mistakes_per_epoch_[-1]} of {len(X)} training samples were "
-                f"still misclassified in epoch {self.max_epochs} (max_epochs). Either the classes are not linearly "
+                f"Perceptron did not converge: {self.mistakes_per_epoch_[-1]} of {len(X)} "
+                f"training samples were still misclassified in epoch {self.max_epochs} "
+                "(max_epochs). Either the classes are not linearly "
                 "separable or more epochs are needed.",
                 ConvergenceWarning,
                 stacklevel=3,
@@ -176,7 +211,17 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X):
-        """Signed score ``w . x + b`` (positive means ``classes_[1]``); one column per class for more classes."""
+        """Signed score ``w . x + b`` (positive means ``classes_[1]``).
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_classes)
+            One column per class for more than two classes.
+        """
         check_fitted(self, "coef_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         if self.coef_.ndim == 2:
@@ -184,6 +229,16 @@ class Perceptron(PersistenceMixin, ClassifierMixin, BaseEstimator):
         return X @ self.coef_ + self.intercept_
 
     def predict(self, X):
+        """Predicted class of each sample.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
         scores = self.decision_function(X)
         if scores.ndim == 2:
             return self.classes_[np.argmax(scores, axis=1)]
@@ -195,11 +250,16 @@ def novikoff_bound(X, y, direction, *, fit_intercept=True):
 
     Parameters
     ----------
-    X : array-like (n_samples, n_features)
-    y : array-like of two classes
+    X : array-like of shape (n_samples, n_features)
+        The samples.
+    y : array-like of shape (n_samples,)
+        Labels of two classes.
     direction : array-like
         A separating direction ``(w, b)`` (length ``n_features + 1`` with an
         intercept, else ``n_features``); it is normalised to a unit vector.
+    fit_intercept : bool, default True
+        Whether ``direction`` includes the bias ``b`` (then each sample is
+        extended by a constant 1, as the perceptron with an intercept sees it).
 
     Returns
     -------
@@ -208,16 +268,30 @@ def novikoff_bound(X, y, direction, *, fit_intercept=True):
 
     Examples
     --------
+    >>> from scidl.linear import novikoff_bound
     >>> X, y = [[-1.0], [1.0]], [0, 1]
     >>> round(novikoff_bound(X, y, [1.0, 0.0]), 6)     # R = sqrt(2), gamma = 1
     2.0
     >>> novikoff_bound(X, y, [-1.0, 0.0])              # the wrong way round
     inf
     """
-    X = np.asarray(X, dtype=float)
-    t = 2.0 * np.unique(y, return_inverse=True)[1] - 1.0
+    X = check_array(X, name="X", dtype=np.float64)
+    y = check_array(y, name="y", ndim=1, dtype=None)
+    if len(y) != len(X):
+        raise ValueError(f"y must have one label per sample ({len(X)}); got {len(y)}.")
+    classes, encoded = np.unique(y, return_inverse=True)
+    if len(classes) != 2:
+        raise ValueError(f"y must hold exactly 2 classes; got {len(classes)}.")
+    t = 2.0 * encoded - 1.0
     Z = np.column_stack([X, np.ones(len(X))]) if fit_intercept else X
-    u = np.asarray(direction, dtype=float)
+    u = check_array(direction, name="direction", ndim=1, dtype=np.float64)
+    if u.shape[0] != Z.shape[1]:
+        raise ValueError(
+            f"direction must have {Z.shape[1]} entries (n_features"
+            f"{' + 1 for the intercept' if fit_intercept else ''}); got {u.shape[0]}."
+        )
+    if not np.linalg.norm(u) > 0:
+        raise ValueError("direction must not be the zero vector.")
     u = u / np.linalg.norm(u)
     gamma = np.min(t * (Z @ u))
     if gamma <= 0:

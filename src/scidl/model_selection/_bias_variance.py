@@ -39,10 +39,13 @@ def bias_variance_decomposition(
         Inputs of the training sets: fixed (only the noise is resampled, the
         textbook "fixed design") or ``X_train(rng) -> array`` drawing new inputs.
     X_test : array-like (m, d)
+        Inputs where the predictions are compared.
     noise : float
         Standard deviation of the additive Gaussian noise.
     n_rounds : int, default 200
+        Number of training sets (at least 2).
     random_state : int or None
+        Seed of the noise and of ``X_train(rng)``.
 
     Returns
     -------
@@ -59,6 +62,7 @@ def bias_variance_decomposition(
     --------
     >>> import numpy as np
     >>> from scidl.linear import PolynomialFeatures, make_feature_regression
+    >>> from scidl.model_selection import bias_variance_decomposition
     >>> x = np.linspace(-1, 1, 30)[:, None]
     >>> r = bias_variance_decomposition(make_feature_regression(PolynomialFeatures(3)),
     ...     lambda X: np.sin(3 * X[:, 0]), x, x, noise=0.3, n_rounds=100, random_state=0)

@@ -24,6 +24,25 @@ def complexity_curve(
     falling while the test error first falls (less bias) and then rises (more
     variance). Uses :func:`sklearn.model_selection.validation_curve`.
 
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned and fitted on each fold for each value.
+    X : array-like of shape (n_samples, n_features)
+        Inputs.
+    y : array-like of shape (n_samples,)
+        Targets.
+    param_name : str
+        The hyperparameter to vary (``"step__name"`` inside a pipeline).
+    param_range : sequence
+        Its values.
+    cv : int or cross-validation splitter, default 5
+        As in :func:`sklearn.model_selection.validation_curve`.
+    scoring : str or callable, default "neg_mean_squared_error"
+        A score (higher is better); the error is its negative.
+    n_jobs : int or None
+        Parallel fits (scikit-learn's ``n_jobs``).
+
     Returns
     -------
     Bunch
@@ -35,6 +54,7 @@ def complexity_curve(
     --------
     >>> import numpy as np
     >>> from scidl.linear import PolynomialFeatures, make_feature_regression
+    >>> from scidl.model_selection import complexity_curve
     >>> rng = np.random.default_rng(0)
     >>> x = rng.uniform(-1, 1, (60, 1)); y = x[:, 0] ** 3 - x[:, 0] + 0.1 * rng.normal(size=60)
     >>> c = complexity_curve(make_feature_regression(PolynomialFeatures()), x, y,
@@ -75,11 +95,27 @@ def learning_curve_errors(
     scoring="neg_mean_squared_error",
     random_state=None,
 ):
-    """Training and test error against the number of training samples (:func:`sklearn.model_selection.learning_curve`).
+    """Training and test error against the number of training samples.
 
-    The samples are shuffled before the folds are cut (``random_state`` seeds
-    the shuffle); ``train_sizes`` are fractions of a training fold or absolute
-    counts.
+    A layer over :func:`sklearn.model_selection.learning_curve`. The samples
+    are shuffled before the folds are cut.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned and fitted on each training subset.
+    X : array-like of shape (n_samples, n_features)
+        Inputs.
+    y : array-like of shape (n_samples,)
+        Targets.
+    train_sizes : sequence of float or int, default (0.1, 0.325, 0.55, 0.775, 1.0)
+        Fractions of a training fold, or absolute numbers of samples.
+    cv : int or cross-validation splitter, default 5
+        As in :func:`sklearn.model_selection.learning_curve`.
+    scoring : str or callable, default "neg_mean_squared_error"
+        A score (higher is better); the error is its negative.
+    random_state : int or None
+        Seed of the shuffle.
 
     Returns
     -------
@@ -91,9 +127,11 @@ def learning_curve_errors(
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LinearRegression
+    >>> from scidl.model_selection import learning_curve_errors
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(-1, 1, (40, 1)); y = 2 * X[:, 0] + 0.1 * rng.normal(size=40)
-    >>> c = learning_curve_errors(LinearRegression(), X, y, train_sizes=(0.5, 1.0), cv=4, random_state=0)
+    >>> c = learning_curve_errors(LinearRegression(), X, y, train_sizes=(0.5, 1.0), cv=4,
+    ...                           random_state=0)
     >>> c.train_sizes.tolist()
     [15, 30]
     >>> bool(c.test_error[-1] < 0.05)     # close to the noise variance 0.01

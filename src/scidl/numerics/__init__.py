@@ -9,6 +9,9 @@ internals; what two of them need lives here, below both.
   teaching autodiff engine :mod:`scidl.autodiff` and the kinetics networks.
 - :func:`inv_sqrt`: the regularised inverse square root of a covariance, for
   NumPy arrays and torch tensors (TICA, VAMP, MSM scores, VAMPnets).
+- :class:`StreamingMoments`: running weight, mean and centred scatter matrix of
+  a stream of chunks, merged without loss of precision (PCA's covariance and
+  streaming fit, the instantaneous and time-lagged covariances of kinetics).
 """
 
 from scidl.numerics._activations import (
@@ -20,10 +23,12 @@ from scidl.numerics._activations import (
     get_activation,
 )
 from scidl.numerics._linalg import inv_sqrt
+from scidl.numerics._moments import StreamingMoments
 
 __all__ = [
     "ACTIVATIONS",
     "DERIVATIVES",
+    "StreamingMoments",
     "activation_function",
     "derivative",
     "gain_factor",

@@ -17,6 +17,7 @@ KMeans                 k-means++ seeding and Lloyd (or mini-batch) iterations in
 DBSCAN                 scikit-learn's DBSCAN with scidl's conventions
 suggest_eps            DBSCAN's ``eps`` from the knee of the k-distance graph
 k_distances            sorted distances to the ``min_samples``-th neighbour
+k_distance_knee        index of the knee of such a curve (Kneedle criterion)
 (the k-distance figure is :func:`scidl.plot.plot_k_distance`)
 
 Metrics
@@ -32,7 +33,7 @@ from scidl.unsupervised._autoencoder import (
     ConvAutoencoder,
     ConvAutoencoderModule,
 )
-from scidl.unsupervised._dbscan import DBSCAN, k_distances, suggest_eps
+from scidl.unsupervised._dbscan import DBSCAN, k_distance_knee, k_distances, suggest_eps
 from scidl.unsupervised._kmeans import KMeans
 from scidl.unsupervised._metrics import clustering_accuracy, clustering_scores
 from scidl.unsupervised._pca import PCA
@@ -47,6 +48,7 @@ __all__ = [
     "KMeans",
     "clustering_accuracy",
     "clustering_scores",
+    "k_distance_knee",
     "k_distances",
     "suggest_eps",
 ]

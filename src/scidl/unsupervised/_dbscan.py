@@ -11,7 +11,7 @@ from sklearn.neighbors import NearestNeighbors
 from scidl.base import PersistenceMixin
 from scidl.utils import check_array, validate_data
 
-__all__ = ["DBSCAN", "k_distances", "suggest_eps"]
+__all__ = ["DBSCAN", "k_distance_knee", "k_distances", "suggest_eps"]
 
 
 class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
@@ -35,9 +35,12 @@ class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
     ----------
     labels_ : ndarray of shape (n_samples,)
         Cluster of each sample; ``-1`` marks noise.
-    core_sample_indices_ : ndarray
+    core_sample_indices_ : ndarray of shape (n_core_samples,)
+        Indices of the core samples.
     components_ : ndarray of shape (n_core_samples, n_features)
+        The core samples themselves.
     n_features_in_ : int
+        Number of features seen in ``fit``.
 
     Notes
     -----
@@ -59,25 +62,48 @@ class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
     """
 
     def fit(self, X, y=None, sample_weight=None):
-        """Cluster ``X`` of shape (n_samples, n_features); returns ``self``."""
+        """Cluster ``X`` of shape (n_samples, n_features); returns ``self``.
+
+        Parameters
+        ----------
+        X : array-like, sparse matrix or torch.Tensor of shape (n_samples, n_features)
+            The samples, or distances when ``metric="precomputed"``.
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), optional
+            Weight of each sample in the ``min_samples`` count.
+
+        Returns
+        -------
+        self : DBSCAN
+        """
         if self.metric != "precomputed":
             X = validate_data(self, X, dtype=[np.float64, np.float32], accept_sparse="csr")
         return super().fit(X, y, sample_weight=sample_weight)
 
 
 def k_distances(X, min_samples=5):
-    """Distance of each sample to its ``min_samples``-th nearest neighbour (itself counted), sorted.
+    """Distance of each sample to its ``min_samples``-th nearest neighbour, sorted.
+
+    The sample itself counts as its first neighbour, as in :class:`DBSCAN`'s
+    definition of a core point.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        The samples.
     min_samples : int, default 5
-        As in :class:`DBSCAN`.
+        As in :class:`DBSCAN` (at least 2, at most ``n_samples``).
 
     Returns
     -------
     ndarray of shape (n_samples,)
         Ascending distances: the k-distance graph of Ester et al. (1996).
+
+    Examples
+    --------
+    >>> from scidl.unsupervised import k_distances
+    >>> k_distances([[0.0], [1.0], [3.0], [7.0]], min_samples=2)
+    array([1., 1., 2., 4.])
     """
     X = check_array(X, name="X")
     if (
@@ -92,8 +118,34 @@ def k_distances(X, min_samples=5):
     return np.sort(dist[:, -1])
 
 
-def _knee(values):
-    """Index of the knee of an increasing curve: farthest below the chord (Satopaa et al. 2011)."""
+def k_distance_knee(values):
+    """Index of the knee of an increasing curve, such as the k-distance graph.
+
+    The curve is scaled to the unit square and the knee is the point farthest
+    below the straight line (chord) through its two ends: the "Kneedle"
+    criterion of Satopaa, Albrecht, Irwin & Raghavan (2011). :func:`suggest_eps`
+    returns the k-distance at this index.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_values,)
+        An increasing (sorted) curve, e.g. the output of :func:`k_distances`.
+
+    Returns
+    -------
+    int
+        Index of the knee; the last index when the curve has fewer than three
+        points or does not rise.
+
+    Examples
+    --------
+    >>> from scidl.unsupervised import k_distance_knee
+    >>> k_distance_knee([0.1, 0.1, 0.11, 0.12, 0.12, 0.13, 1.0, 2.0])
+    5
+    >>> k_distance_knee([1.0, 1.0, 1.0])  # flat: no knee
+    2
+    """
+    values = check_array(values, name="values", ndim=1, dtype=np.float64)
     n = len(values)
     span = values[-1] - values[0]
     if n < 3 or span <= 0:
@@ -123,11 +175,14 @@ def suggest_eps(X, min_samples=5):
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        The samples.
     min_samples : int, default 5
+        As in :class:`DBSCAN`.
 
     Returns
     -------
     float
+        The k-distance at the knee (:func:`k_distance_knee`).
 
     Examples
     --------
@@ -142,4 +197,4 @@ def suggest_eps(X, min_samples=5):
     2
     """
     d = k_distances(X, min_samples)
-    return float(d[_knee(d)])
+    return float(d[k_distance_knee(d)])

@@ -112,7 +112,10 @@ def _cluster_sums(X, labels, k):
 
 
 def _nearest_two(X, centers, x_sq):
-    """Nearest centre of each sample, an upper bound on its distance and a lower bound on the others'.
+    """Nearest centre of each sample, with bounds on the distances to it and to the others.
+
+    Returns the labels, an upper bound on each sample's distance to its
+    centre and a lower bound on its distance to every other centre.
 
     ``x_sq`` holds the squared norms of the rows of ``X``. The squared distances
     come from :func:`_distance_chunks` (one matrix product per chunk,
@@ -208,8 +211,9 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     batch_size : int, default 1024
         Mini-batch size for ``algorithm="minibatch"``.
     dtype : {"float64", "float32"}, default "float64"
-    device : str, default "cpu"
-        ``"cpu"``, ``"cuda"`` or ``"auto"``.
+    device : {"auto", "cpu", "cuda"} or torch.device, default "auto"
+        Where the iterations run (``"auto"``: a GPU when there is one).
+        ``predict``, ``transform`` and ``score`` run on the CPU.
     random_state : int, RandomState, Generator or None
 
     Attributes
@@ -291,7 +295,7 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         algorithm="hamerly",
         batch_size=1024,
         dtype="float64",
-        device="cpu",
+        device="auto",
         random_state=None,
     ):
         self.n_clusters = n_clusters
@@ -482,12 +486,14 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
             given = check_array(self.init, name="init")
             if given.shape != (self.n_clusters, d):
                 raise ValueError(
-                    f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); got {given.shape}."
+                    f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); "
+                    f"got {given.shape}."
                 )
             self._given_centers = _tensor(given, dtype, device)
             if n_init not in ("auto", 1):
                 warnings.warn(
-                    f"Explicit initial centres given: n_init={n_init} is ignored and 1 run is made.",
+                    f"Explicit initial centres given: n_init={n_init} is ignored and 1 run "
+                    "is made.",
                     RuntimeWarning,
                     stacklevel=2,
                 )
@@ -518,7 +524,8 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         self.n_iter_ = int(n_iter)
         if len(np.unique(self.labels_)) < self.n_clusters:
             warnings.warn(
-                f"Number of distinct clusters found ({len(np.unique(self.labels_))}) is smaller than n_clusters ({self.n_clusters}); X may contain duplicate points.",
+                f"Number of distinct clusters found ({len(np.unique(self.labels_))}) is "
+                f"smaller than n_clusters ({self.n_clusters}); X may contain duplicate points.",
                 RuntimeWarning,
                 stacklevel=2,
             )

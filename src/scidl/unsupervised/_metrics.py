@@ -49,6 +49,7 @@ def clustering_accuracy(y_true, y_pred):
 
     Examples
     --------
+    >>> from scidl.unsupervised import clustering_accuracy
     >>> clustering_accuracy([0, 0, 1, 1, 2, 2], [2, 2, 0, 0, 1, 1])
     1.0
     >>> clustering_accuracy([0, 0, 1, 1], [0, 0, 0, 1])
@@ -68,6 +69,13 @@ def clustering_accuracy(y_true, y_pred):
 def clustering_scores(y_true, y_pred):
     """Hungarian accuracy, normalised mutual information and adjusted Rand index.
 
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Known classes (any labels).
+    y_pred : array-like of shape (n_samples,)
+        Cluster labels (any labels).
+
     Returns
     -------
     dict
@@ -77,6 +85,7 @@ def clustering_scores(y_true, y_pred):
 
     Examples
     --------
+    >>> from scidl.unsupervised import clustering_scores
     >>> clustering_scores([0, 0, 1, 1], [1, 1, 0, 0])
     {'accuracy': 1.0, 'nmi': 1.0, 'ari': 1.0}
     """

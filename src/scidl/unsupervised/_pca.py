@@ -11,6 +11,7 @@ import torch
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from scidl.base import PersistenceMixin
+from scidl.numerics import StreamingMoments
 from scidl.utils import (
     InstanceOf,
     Interval,
@@ -46,42 +47,15 @@ def _chunks(n, d):
 def _mean_and_scatter(X, torch_device=None):
     """Column mean and centred scatter matrix ``sum_i (x_i - mu)(x_i - mu)^T``.
 
-    Computed chunk by chunk in float64, with NumPy or (when ``torch_device`` is
-    given) torch; no centred copy of the whole of ``X`` is made.
+    Chunk by chunk in float64 (:class:`scidl.numerics.StreamingMoments`), with
+    NumPy or (when ``torch_device`` is given) torch; no centred copy of the
+    whole of ``X`` is made.
     """
-    n, d = X.shape
-    if torch_device is None:
-        # One pass: each chunk is shifted by the first chunk's mean (close to
-        # the true mean, so no cancellation) into a float64 buffer with an extra
-        # column of ones; one BLAS syrk per chunk (NumPy calls it for B.T @ B)
-        # then accumulates the shifted scatter, the column sums and n together.
-        chunks = _chunks(n, d)
-        shift = X[: chunks[0][1]].mean(axis=0, dtype=np.float64)
-        buf = np.empty((chunks[0][1], d + 1))
-        buf[:, d] = 1.0
-        moments = np.zeros((d + 1, d + 1))
-        for s, e in chunks:
-            b = buf[: e - s]
-            np.subtract(X[s:e], shift, out=b[:, :d])
-            moments += b.T @ b
-        delta = moments[d, :d] / n  # mean - shift
-        return shift + delta, moments[:d, :d] - n * np.outer(delta, delta)
-    Xt = _as_tensor(X, torch.float64, torch_device)
-    mean = Xt.mean(dim=0)
-    scatter = torch.zeros((d, d), dtype=torch.float64, device=torch_device)
-    for s, e in _chunks(n, d):
-        xc = Xt[s:e] - mean
-        scatter.addmm_(xc.T, xc)
-    return mean.cpu().numpy(), scatter.cpu().numpy()
-
-
-def _merge_moments(n_a, mean_a, scatter_a, n_b, mean_b, scatter_b):
-    """Pairwise merge of (count, mean, scatter) of two samples (Chan, Golub & LeVeque 1979)."""
-    n = n_a + n_b
-    delta = mean_b - mean_a
-    mean = mean_a + delta * (n_b / n)
-    scatter = scatter_a + scatter_b + np.outer(delta, delta) * (n_a * n_b / n)
-    return n, mean, scatter
+    moments = StreamingMoments(X.shape[1])
+    if torch_device is not None:
+        X = _as_tensor(X, None, torch_device)
+    moments.update(X)
+    return moments.mean, moments.scatter
 
 
 def _eigh_desc(C, torch_device=None):
@@ -219,12 +193,11 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         ``n_components < 0.1 min(n_samples, n_features)``, else 4, as in
         scikit-learn).
     n_oversamples : int, default 10
-        Extra random directions of the randomized solver.
-    backend : {"numpy", "torch"}, default "numpy"
-        Linear-algebra engine; ``"torch"`` runs the same algorithms with torch,
-        on ``device``, for large data or a GPU.
-    device : str, default "cpu"
-        Device of the torch backend.
+        Extra random directions of the randomized solver (at least 1).
+    device : {"auto", "cpu", "cuda"} or torch.device, default "auto"
+        Where to compute (``"auto"``: a GPU when there is one). On the CPU the
+        linear algebra runs in NumPy/LAPACK; on a GPU the same algorithms run
+        in torch, in float64. The fitted attributes are NumPy arrays either way.
     random_state : int, RandomState, Generator or None
         Seeds the randomized solver.
 
@@ -260,9 +233,10 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
 
     For tall data forming ``C`` costs ``n d^2`` operations (half with a
     symmetric rank-k update) and its eigendecomposition ``d^3``, which is much
-    cheaper than the SVD of the ``n x d`` data. :meth:`partial_fit` accumulates
-    count, mean and scatter ``M = X_c^T X_c`` with the pairwise update of
-    Chan, Golub & LeVeque (1979),
+    cheaper than the SVD of the ``n x d`` data. Both :meth:`fit` (chunk by
+    chunk) and :meth:`partial_fit` accumulate count, mean and scatter
+    ``M = X_c^T X_c`` with :class:`scidl.numerics.StreamingMoments`, i.e. with
+    the pairwise update of Chan, Golub & LeVeque (1979),
 
     ``n = n_a + n_b, delta = mu_b - mu_a, mu = mu_a + delta n_b / n,``
     ``M = M_a + M_b + delta delta^T n_a n_b / n``,
@@ -302,8 +276,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         "whiten": [InstanceOf(bool)],
         "svd_solver": [Options("auto", "full", "randomized")],
         "iterated_power": [Interval(numbers.Integral, 0, None), Options("auto")],
-        "n_oversamples": [Interval(numbers.Integral, 0, None)],
-        "backend": [Options("numpy", "torch")],
+        "n_oversamples": [Interval(numbers.Integral, 1, None)],
         "device": [InstanceOf(str, torch.device)],
         "random_state": [
             Interval(numbers.Integral, 0, None),
@@ -320,8 +293,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         svd_solver="auto",
         iterated_power="auto",
         n_oversamples=10,
-        backend="numpy",
-        device="cpu",
+        device="auto",
         random_state=None,
     ):
         self.n_components = n_components
@@ -329,13 +301,14 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         self.svd_solver = svd_solver
         self.iterated_power = iterated_power
         self.n_oversamples = n_oversamples
-        self.backend = backend
         self.device = device
         self.random_state = random_state
 
     # -- helpers ----------------------------------------------------------------
     def _torch_device(self):
-        return resolve_device(self.device) if self.backend == "torch" else None
+        """The torch device to compute on, or ``None`` for NumPy (on the CPU)."""
+        device = resolve_device(self.device)
+        return None if device.type == "cpu" else device
 
     def _n_keep(self, n_max, explained_variance_ratio=None):
         k = self.n_components
@@ -435,17 +408,15 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
             validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first)
         dev = self._torch_device()
-        n_b = X.shape[0]
-        mean_b, scatter_b = _mean_and_scatter(X, dev)
-        if first:
-            n, mean, scatter = n_b, mean_b, scatter_b
-        else:
-            n, mean, scatter = _merge_moments(
-                self.n_samples_, self.mean_, self.scatter_, n_b, mean_b, scatter_b
-            )
+        moments = StreamingMoments(X.shape[1])
+        if not first:
+            moments.merge(self.n_samples_, self.mean_, self.scatter_)
+        moments.update(X if dev is None else _as_tensor(X, None, dev))
+        n, mean, scatter = int(moments.weight), moments.mean, moments.scatter
         if n < 2:
             raise ValueError(
-                f"partial_fit needs at least 2 samples in total to estimate a covariance; got n_samples={n}."
+                "partial_fit needs at least 2 samples in total to estimate a covariance; "
+                f"got n_samples={n}."
             )
         eigvals, components = _eigh_desc(scatter / (n - 1), dev)
         self._set_from_eigen(n, mean, eigvals, components, float(np.trace(scatter)) / (n - 1))
@@ -457,7 +428,17 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         return np.sqrt(np.maximum(self.explained_variance_, np.finfo(np.float64).tiny))
 
     def transform(self, X):
-        """Project ``X`` on the principal axes: ``(X - mean_) @ components_.T`` (whitened if asked)."""
+        """Project ``X`` on the principal axes: ``(X - mean_) @ components_.T``.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components_)
+            The projections, divided by ``sqrt(explained_variance_)`` when ``whiten``.
+        """
         check_fitted(self, "components_")
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         Z = (X - self.mean_) @ self.components_.T
@@ -469,7 +450,8 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         Z = check_array(X, name="X")
         if Z.shape[1] != self.n_components_:
             raise ValueError(
-                f"X has {Z.shape[1]} features, but inverse_transform expects n_components_={self.n_components_} columns."
+                f"X has {Z.shape[1]} features, but inverse_transform expects "
+                f"n_components_={self.n_components_} columns."
             )
         if self.whiten:
             Z = Z * self._scale()
