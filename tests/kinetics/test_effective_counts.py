@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from scidl.data._markov_chains import sample_markov_chain
+from scidl.data import sample_markov_chain
 from scidl.kinetics import TransitionCounts, _counts, count_transitions
 
 
@@ -182,5 +182,5 @@ def test_edge_cases_and_estimator():
     )
     with pytest.raises(ValueError, match="mode"):
         count_transitions([0, 1, 0], 1, mode="effectve")
-    with pytest.raises(ValueError, match="not shorter"):
+    with pytest.raises(ValueError, match="must be shorter than"):
         count_transitions([0, 1, 0], 3, mode="effective")

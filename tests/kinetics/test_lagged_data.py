@@ -1,4 +1,7 @@
-"""Lagged minibatches of the neural kinetics estimators: gathered and standardised per batch, no copies."""
+"""Lagged minibatches of the neural kinetics estimators.
+
+Gathered and standardised per batch, with no copies.
+"""
 
 import numpy as np
 import torch
@@ -10,7 +13,7 @@ from scidl.training import lagged_pairs
 def test_float64_trajectory_is_used_in_place_and_batches_are_standardised():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 3)) * [1.0, 10.0, 0.1] + 1e4  # a large offset: standardise in float64
-    est = TimeLaggedAutoencoder(lagtime=4, dim=1)
+    est = TimeLaggedAutoencoder(lagtime=4, n_components=1)
     frames, starts = est._lagged_pairs(X)
     assert frames is X  # one trajectory: not concatenated, not standardised
     (data,) = est._make_datasets(frames, starts, [slice(None)], torch.float32, "cpu")
@@ -26,7 +29,7 @@ def test_float64_trajectory_is_used_in_place_and_batches_are_standardised():
 def test_stacked_pairs_and_lists_of_trajectories():
     rng = np.random.default_rng(1)
     trajs = [rng.normal(size=(50, 2)), rng.normal(size=(30, 2))]
-    est = VAMPNet(lagtime=3, dim=2)
+    est = VAMPNet(lagtime=3, n_components=2)
     frames, starts = est._lagged_pairs(trajs)
     assert (
         len(starts) == 47 + 27 and not np.isin(np.arange(47, 50), starts).any()
@@ -55,11 +58,11 @@ def test_time_lagged_autoencoder_score_is_minus_the_held_out_prediction_error():
         x[t] = a * x[t - 1] + np.sqrt(1 - a * a) * rng.normal()
     X = np.column_stack([x, 0.5 * x])  # rank one: a one-number code suffices
     tae = TimeLaggedAutoencoder(
-        lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=30, lr=3e-3, random_state=0
+        lagtime=1, n_components=1, hidden_sizes=(16,), max_epochs=30, lr=3e-3, random_state=0
     ).fit(X[:4000])
     held_out = tae.score(X[4000:])
     assert -1.0 + a * a - 0.05 < held_out < -1.0 + a * a + 0.05
     untrained = TimeLaggedAutoencoder(
-        lagtime=1, dim=1, hidden_sizes=(16,), max_epochs=1, lr=1e-6, random_state=0
+        lagtime=1, n_components=1, hidden_sizes=(16,), max_epochs=1, lr=1e-6, random_state=0
     ).fit(X[:4000])
     assert untrained.score(X[4000:]) < held_out - 0.1

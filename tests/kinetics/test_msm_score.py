@@ -5,7 +5,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import KFold, cross_val_score
 
-from scidl.data._markov_chains import sample_markov_chain
+from scidl.data import sample_markov_chain
 from scidl.kinetics import MarkovStateModel
 
 
@@ -157,7 +157,7 @@ def test_validation():
         with pytest.raises(ValueError, match="score_k"):
             msm.score(TEST, score_k=bad)
     assert msm.score(TEST, score_k=50) == msm.score(TEST, score_k=msm.n_states_)
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match="Negative values"):
         msm.score([np.array([0, 1, -1, 2])])
     with pytest.raises(ValueError, match="no transitions"):
         msm.score([np.array([5, 7, 7, 9])])  # no state of the active set

@@ -4,15 +4,18 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from scidl.data import POTENTIALS, get_potential, langevin_reference, simulate_langevin
-from scidl.data._markov_chains import (
+from scidl.data import (
+    POTENTIALS,
     SWISSROLL_TRANSITION_MATRIX,
     BirthDeathChain,
     check_transition_matrix,
+    get_potential,
     sample_markov_chain,
+    simulate_langevin,
     sqrt_model,
     swissroll_model,
 )
+from scidl.kinetics import langevin_reference
 
 P3 = np.array([[0.8, 0.15, 0.05], [0.1, 0.7, 0.2], [0.05, 0.25, 0.7]])
 

@@ -38,7 +38,7 @@ def test_covariance_matches_numpy_and_streaming_equals_batch():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 4)) + 1e6  # a large mean tests the stable merge
     x, y = X[:-3], X[3:]
-    c = Covariance(lagtime=3, compute_c0t=True, compute_ctt=True, chunksize=257).fit(X)
+    c = Covariance(lagtime=3, compute_c0t=True, compute_ctt=True, chunk_size=257).fit(X)
     np.testing.assert_allclose(c.cov_00_, np.cov(x.T), atol=1e-9)
     np.testing.assert_allclose(c.cov_tt_, np.cov(y.T), atol=1e-9)
     ref_0t = (x - x.mean(0)).T @ (y - y.mean(0)) / (len(x) - 1)
@@ -51,9 +51,9 @@ def test_covariance_matches_numpy_and_streaming_equals_batch():
     np.testing.assert_allclose(s.mean_0_, lst.mean_0_, rtol=1e-15)
 
 
-@pytest.mark.parametrize("chunksize", [1, 4, 37, 100_000])
+@pytest.mark.parametrize("chunk_size", [1, 4, 37, 100_000])
 @pytest.mark.parametrize("lagtime", [None, 1, 5])
-def test_overlapping_block_products_equal_the_pairwise_path(chunksize, lagtime):
+def test_overlapping_block_products_equal_the_pairwise_path(chunk_size, lagtime):
     # Unweighted data take the two-product overlapping-block path; unit weights
     # take the pairwise path (three products per block). Both must agree,
     # also for blocks shorter than the lag and a drifting mean.
@@ -64,7 +64,7 @@ def test_overlapping_block_products_equal_the_pairwise_path(chunksize, lagtime):
         lagtime=lagtime,
         compute_c0t=lagtime is not None,
         compute_ctt=lagtime is not None,
-        chunksize=chunksize,
+        chunk_size=chunk_size,
     )
     a = Covariance(**kw).fit(trajs)
     b = Covariance(**kw).fit(trajs, weights=[np.ones(250), np.ones(150)])
@@ -91,7 +91,7 @@ def test_covariance_reversible_bessel_weights_and_float32():
     b = Covariance(lagtime=None, bessel=False).fit(np.vstack([X, X[:100]]))
     np.testing.assert_allclose(a.cov_00_, b.cov_00_, atol=1e-13)
     X32 = X.astype(np.float32)
-    f32 = Covariance(lagtime=2, compute_c0t=True, chunksize=77).fit(X32)
+    f32 = Covariance(lagtime=2, compute_c0t=True, chunk_size=77).fit(X32)
     f64 = Covariance(lagtime=2, compute_c0t=True).fit(X32.astype(np.float64))
     assert f32.cov_0t_.dtype == np.float64
     # float32 data are multiplied block by block in float64: as accurate as converting it all
@@ -125,7 +125,7 @@ def test_tica_transform_scaling_dim_and_var_cutoff():
     np.testing.assert_allclose(km, Y * plain.eigenvalues_, rtol=1e-10)
     cm = TICA(lagtime=2, scaling="commute_map").fit(X).transform(X)
     np.testing.assert_allclose(cm, Y * np.sqrt(plain.timescales_ / 2), rtol=1e-10)
-    assert TICA(lagtime=2, dim=1).fit(X).transform(X).shape == (5000, 1)
+    assert TICA(lagtime=2, n_components=1).fit(X).transform(X).shape == (5000, 1)
     kin = np.cumsum(plain.eigenvalues_**2) / np.sum(plain.eigenvalues_**2)
     k = TICA(lagtime=2, var_cutoff=float(kin[0]) + 1e-3).fit(X).components_.shape[1]
     assert k == 2
@@ -133,7 +133,7 @@ def test_tica_transform_scaling_dim_and_var_cutoff():
     assert isinstance(out, list) and out[1].shape == (20, 3)
     assert plain.transform(X.astype(np.float32)).dtype == np.float32
     with pytest.raises(ValueError, match="at most one"):
-        TICA(lagtime=1, dim=1, var_cutoff=0.9).fit(X)
+        TICA(lagtime=1, n_components=1, var_cutoff=0.9).fit(X)
     with pytest.raises(ValueError, match="scaling"):
         TICA(lagtime=1, scaling="kinetic").fit(X)
 
@@ -200,8 +200,8 @@ def test_vamp_scores_and_cross_validation():
     assert v.score(X, score_method="VAMPE") == pytest.approx(1 + np.sum(s**2), rel=1e-10)
     t = TICA(lagtime=2).fit(X)
     assert t.score(X) == pytest.approx(1 + np.sum(t.eigenvalues_**2), rel=1e-8)
-    cv1 = vamp_cross_validate(VAMP(lagtime=2, dim=1), X, n_splits=4, random_state=0)
-    cv3 = vamp_cross_validate(VAMP(lagtime=2, dim=3), X, n_splits=4, random_state=0)
+    cv1 = vamp_cross_validate(VAMP(lagtime=2, n_components=1), X, n_splits=4, random_state=0)
+    cv3 = vamp_cross_validate(VAMP(lagtime=2, n_components=3), X, n_splits=4, random_state=0)
     assert cv1.shape == (4,) and np.isfinite(cv3).all()
     assert cv3.mean() > cv1.mean()  # more slow processes explain more
     with pytest.raises(ValueError, match="score_method"):
@@ -212,7 +212,7 @@ def test_vamp_scores_and_cross_validation():
 
 def test_clone_save_load(tmp_path):
     X, _ = ar1(2000, seed=5)
-    t = TICA(lagtime=2, dim=2, scaling="kinetic_map").fit(X)
+    t = TICA(lagtime=2, n_components=2, scaling="kinetic_map").fit(X)
     c = clone(t)
     assert c.get_params() == t.get_params()
     path = t.save(tmp_path / "tica.pt")
@@ -249,7 +249,7 @@ def test_torch_path_equals_numpy(device):
     w = np.random.default_rng(0).uniform(0.5, 2.0, size=5000)
     for reversible in (False, True):
         kw = dict(
-            lagtime=3, compute_c0t=True, compute_ctt=True, reversible=reversible, chunksize=999
+            lagtime=3, compute_c0t=True, compute_ctt=True, reversible=reversible, chunk_size=999
         )
         a = Covariance(**kw).fit(X, weights=w)
         b = Covariance(**kw, device=device).fit(X, weights=w)

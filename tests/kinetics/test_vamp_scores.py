@@ -83,7 +83,7 @@ def test_held_out_scores_match_deeptime_and_the_definitions(dim):
     lag = 2
     train = [mixed_ar1(3000, seed=1), mixed_ar1(2000, seed=2)]
     test = [mixed_ar1(2500, seed=3), mixed_ar1(1500, seed=4)]
-    ours = VAMP(lagtime=lag, dim=dim).fit(train)
+    ours = VAMP(lagtime=lag, n_components=dim).fit(train)
     theirs = dt.decomposition.VAMP(lagtime=lag, dim=dim).fit(train).fetch_model()
     their_test = dt.decomposition.VAMP(lagtime=lag, dim=dim).fit(test).fetch_model()
     k = ours.components_.shape[1]
@@ -101,7 +101,7 @@ def test_held_out_scores_match_deeptime_and_the_definitions(dim):
     # score exceeds that of the test set's own optimum (the variational principle on the
     # test covariances; for VAMP-E, Eckart-Young: its maximum is the optimum's VAMP-2)
     assert scores["VAMPE"] < scores["VAMP2"] - 1e-4
-    optimum = VAMP(lagtime=lag, dim=dim).fit(test)
+    optimum = VAMP(lagtime=lag, n_components=dim).fit(test)
     if dim is None:  # all singular functions: the same spans as the optimum's, the same VAMP-1/2
         assert scores["VAMP1"] == pytest.approx(
             optimum.score(test, score_method="VAMP1"), rel=1e-10
@@ -124,8 +124,8 @@ def test_held_out_vampe_penalises_a_wrong_model_more_than_vamp2():
     # to a constant: a model whose singular values are wrong scores lower, while VAMP-2,
     # which only sees the subspaces, does not change.
     train, test = mixed_ar1(4000, seed=5), mixed_ar1(4000, seed=6)
-    good = VAMP(lagtime=1, dim=2).fit(train)
-    bad = VAMP(lagtime=1, dim=2).fit(train)
+    good = VAMP(lagtime=1, n_components=2).fit(train)
+    bad = VAMP(lagtime=1, n_components=2).fit(train)
     bad.singular_values_ = 0.5 * bad.singular_values_
     assert bad.score(test) == pytest.approx(good.score(test), rel=1e-12)
     assert bad.score(test, score_method="VAMPE") < good.score(test, score_method="VAMPE") - 0.05
@@ -164,26 +164,26 @@ def _assert_same_decomposition(a, b, X):
 def test_vamp_partial_fit_streaming_equals_batch(dim):
     X = mixed_ar1(6000, seed=7) + 100.0  # an offset tests the stable merging of means
     parts = np.array_split(X, 5)
-    batch = VAMP(lagtime=3, dim=dim).fit(parts)
+    batch = VAMP(lagtime=3, n_components=dim).fit(parts)
 
-    chunked = VAMP(lagtime=3, dim=dim)
+    chunked = VAMP(lagtime=3, n_components=dim)
     for p in parts:  # one chunk at a time: pairs never straddle chunks, as in fit(parts)
         assert chunked.partial_fit(p) is chunked
     _assert_same_decomposition(chunked, batch, X)
 
-    lists = VAMP(lagtime=3, dim=dim)
+    lists = VAMP(lagtime=3, n_components=dim)
     lists.partial_fit(parts[:2]).partial_fit(parts[2:3]).partial_fit(
         parts[3:]
     )  # lists of trajectories
     _assert_same_decomposition(lists, batch, X)
 
-    small_blocks = VAMP(lagtime=3, dim=dim, chunksize=97)
+    small_blocks = VAMP(lagtime=3, n_components=dim, chunk_size=97)
     for p in parts:
         small_blocks.partial_fit(p)
     _assert_same_decomposition(small_blocks, batch, X)
 
     # fit starts afresh: it does not add to what partial_fit accumulated
-    refit = VAMP(lagtime=3, dim=dim)
+    refit = VAMP(lagtime=3, n_components=dim)
     refit.partial_fit(mixed_ar1(3000, seed=8))
     _assert_same_decomposition(refit.fit(parts), batch, X)
 
@@ -218,8 +218,10 @@ def slow_plus_noise(n, seed):
 
 
 def bartlett_sd(a, tau, n):
-    """Large-sample s.d. of the lag-``tau`` sample autocorrelation of an AR(1) with coefficient ``a``
-    (Bartlett's formula summed in closed form)."""
+    """Large-sample s.d. of the lag-``tau`` sample autocorrelation of an AR(1).
+
+    ``a`` is the AR coefficient; Bartlett's formula summed in closed form.
+    """
     return np.sqrt(((1 + a**2) * (1 - a ** (2 * tau)) / (1 - a**2) - 2 * tau * a ** (2 * tau)) / n)
 
 
@@ -230,7 +232,7 @@ def exact_and_tolerance(k, method, n_splits=5):
     The linear features span the exact singular functions: the slow coordinates are
     independent AR(1) processes with autocorrelation ``a_i^tau`` at lag ``tau``, and the
     noise coordinates have none, so the singular values are ``s_i = a_i^tau`` and 0 and the
-    exact VAMP-r score with ``dim=k`` is ``1 + sum_{i<=k} s_i^r``; VAMP-E of the exact
+    exact VAMP-r score with ``n_components=k`` is ``1 + sum_{i<=k} s_i^r``; VAMP-E of the exact
     model equals VAMP-2.
 
     Statistical error: each test-fold VAMP-r score is ``1 + sum_i rho_i^r`` with ``rho_i``
@@ -265,7 +267,11 @@ def test_cross_validated_score_recovers_the_exact_vamp_score(estimator, k):
     X = slow_plus_noise(N_FRAMES, seed=10 + k)
     for method in ("VAMP2", "VAMP1", "VAMPE"):
         cv = vamp_cross_validate(
-            estimator(lagtime=LAG, dim=k), X, n_splits=5, score_method=method, random_state=0
+            estimator(lagtime=LAG, n_components=k),
+            X,
+            n_splits=5,
+            score_method=method,
+            random_state=0,
         )
         exact, expected, tol = exact_and_tolerance(k, method)
         assert cv.shape == (5,)
@@ -280,10 +286,16 @@ def test_cross_validated_score_does_not_reward_noise_dimensions():
     # the noise coordinates have singular value 0: adding them to dim gives (almost)
     # nothing on held-out data, while the training score always grows.
     X = slow_plus_noise(N_FRAMES, seed=20)
-    cv2 = vamp_cross_validate(VAMP(lagtime=LAG, dim=2), X, n_splits=5, random_state=1).mean()
-    cv5 = vamp_cross_validate(VAMP(lagtime=LAG, dim=5), X, n_splits=5, random_state=1).mean()
+    cv2 = vamp_cross_validate(
+        VAMP(lagtime=LAG, n_components=2), X, n_splits=5, random_state=1
+    ).mean()
+    cv5 = vamp_cross_validate(
+        VAMP(lagtime=LAG, n_components=5), X, n_splits=5, random_state=1
+    ).mean()
     _, expected, tol = exact_and_tolerance(2, "VAMP2")
     assert cv5 == pytest.approx(expected, abs=tol)
     # three noise singular values, each of order 1/sqrt(N_fold) on test data: squares ~ 1/N_fold
     assert abs(cv5 - cv2) < 3 * 5 * 5 / N_FRAMES + 1e-3
-    assert VAMP(lagtime=LAG, dim=5).fit(X).score(X) > VAMP(lagtime=LAG, dim=2).fit(X).score(X)
+    assert VAMP(lagtime=LAG, n_components=5).fit(X).score(X) > VAMP(
+        lagtime=LAG, n_components=2
+    ).fit(X).score(X)

@@ -41,15 +41,18 @@ Potential              base class of the model potentials
 POTENTIALS             the potentials by name (double well, asymmetric double well,
                        1D and 2D triple well, Mueller-Brown, periodic torsion landscape)
 get_potential          a potential by name
-langevin_reference     exact reference from a fine-grid generator (implied timescales,
-                       stationary distribution, transfer operator)
-LangevinReference      what langevin_reference returns
 sample_markov_chain    trajectories of a discrete Markov chain
 check_transition_matrix
                        validate a row-stochastic matrix
 BirthDeathChain        birth-death chain with closed-form stationary distribution and MFPTs
 sqrt_model             two hidden states seen through a non-linear map (time-lagged AE toy)
 swissroll_model        four hidden states rolled into 3D (time-lagged AE toy)
+SQRT_TRANSITION_MATRIX the hidden chain of sqrt_model
+SWISSROLL_TRANSITION_MATRIX
+                       the hidden chain of swissroll_model
+
+The exact reference of the Langevin dynamics (fine-grid generator, implied
+timescales) is kinetics analysis: ``scidl.kinetics.langevin_reference``.
 
 Splitting
 ---------
@@ -61,21 +64,17 @@ from . import ising
 from ._faces import load_face_directory, load_lfw_subset
 from ._idx import read_idx
 from ._images import load_digits, load_mnist
-from ._langevin import (
-    POTENTIALS,
-    LangevinReference,
-    Potential,
-    get_potential,
-    langevin_reference,
-    simulate_langevin,
-)
+from ._langevin import simulate_langevin
 from ._markov_chains import (
+    SQRT_TRANSITION_MATRIX,
+    SWISSROLL_TRANSITION_MATRIX,
     BirthDeathChain,
     check_transition_matrix,
     sample_markov_chain,
     sqrt_model,
     swissroll_model,
 )
+from ._potentials import POTENTIALS, Potential, get_potential
 from ._regression import harmonic_energy, make_regression_1d
 from ._split import train_test_split_stratified
 from ._toy import make_blobs, make_circles, make_moons, make_spirals, make_xor
@@ -85,12 +84,12 @@ __all__ = [
     "load_face_directory",
     "load_lfw_subset",
     "POTENTIALS",
+    "SQRT_TRANSITION_MATRIX",
+    "SWISSROLL_TRANSITION_MATRIX",
     "BirthDeathChain",
-    "LangevinReference",
     "Potential",
     "check_transition_matrix",
     "get_potential",
-    "langevin_reference",
     "sample_markov_chain",
     "simulate_langevin",
     "sqrt_model",

@@ -29,6 +29,13 @@ def load_lfw_subset():
     ------
     ImportError
         If scikit-image is not installed.
+
+    Examples
+    --------
+    >>> from scidl.data import load_lfw_subset
+    >>> X, y = load_lfw_subset()
+    >>> X.shape, int(y.sum())
+    ((200, 25, 25), 100)
     """
     try:
         from skimage.data import lfw_subset
@@ -88,13 +95,31 @@ def load_face_directory(path, *, size=(64, 64), min_images=1):
     ValueError
         If no identity has at least ``min_images`` readable images, or the
         images differ in size while ``size`` is None.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from PIL import Image
+    >>> from scidl.data import load_face_directory
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for person in ("ada", "alan"):
+    ...     (root / person).mkdir()
+    ...     for k in range(2):
+    ...         pixels = np.full((8, 6), 40 * k, dtype=np.uint8)
+    ...         Image.fromarray(pixels).save(root / person / f"{k}.png")
+    >>> X, y, names = load_face_directory(root, size=(4, 3))
+    >>> X.shape, y.tolist(), names
+    ((4, 4, 3), [0, 0, 1, 1], ['ada', 'alan'])
     """
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"path {str(root)!r} does not exist.")
     if not root.is_dir():
         raise NotADirectoryError(
-            f"path must be a directory with one sub-directory per identity; {str(root)!r} is not a directory."
+            "path must be a directory with one sub-directory per identity; "
+            f"{str(root)!r} is not a directory."
         )
     if size is not None:
         if len(tuple(size)) != 2 or any(int(s) != s or s < 1 for s in size):
@@ -118,12 +143,13 @@ def load_face_directory(path, *, size=(64, 64), min_images=1):
         names.append(person.name)
     if not images:
         raise ValueError(
-            f"No identity in {str(root)!r} has at least {min_images} image(s); expected one sub-directory per person "
-            f"holding images with extensions {', '.join(IMAGE_EXTENSIONS)}."
+            f"No identity in {str(root)!r} has at least {min_images} image(s); expected one "
+            "sub-directory per person holding images with extensions {', '.join(IMAGE_EXTENSIONS)}."
         )
     shapes = {im.shape for im in images}
     if len(shapes) > 1:
         raise ValueError(
-            f"The images have different sizes {sorted(shapes)}; pass size=(height, width) to resize them."
+            f"The images have different sizes {sorted(shapes)}; pass size=(height, width) to "
+            "resize them."
         )
     return np.stack(images), np.asarray(labels, dtype=np.int64), names

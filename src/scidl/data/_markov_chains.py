@@ -19,6 +19,8 @@ from bisect import bisect_right
 import numpy as np
 
 __all__ = [
+    "SQRT_TRANSITION_MATRIX",
+    "SWISSROLL_TRANSITION_MATRIX",
     "BirthDeathChain",
     "check_transition_matrix",
     "sample_markov_chain",
@@ -27,6 +29,7 @@ __all__ = [
 ]
 
 
+# The hidden chains of sqrt_model and swissroll_model (read-only: the models use them).
 SQRT_TRANSITION_MATRIX = np.array([[0.95, 0.05], [0.05, 0.95]])
 SWISSROLL_TRANSITION_MATRIX = np.array(
     [
@@ -36,6 +39,8 @@ SWISSROLL_TRANSITION_MATRIX = np.array(
         [0.00, 0.00, 0.05, 0.95],
     ]
 )
+SQRT_TRANSITION_MATRIX.setflags(write=False)
+SWISSROLL_TRANSITION_MATRIX.setflags(write=False)
 
 
 def _rng(random_state) -> np.random.Generator:
@@ -66,8 +71,35 @@ def _check_count(value, name, minimum=1) -> int:
 def check_transition_matrix(transition_matrix, *, name="transition_matrix", atol=1e-8):
     """Validate a row-stochastic matrix and return it as float64.
 
-    Raises ``ValueError`` for a non-square matrix, negative or non-finite entries, or
-    rows that do not sum to one (within ``atol``).
+    Parameters
+    ----------
+    transition_matrix : array-like of shape (n_states, n_states)
+        The matrix to check.
+    name : str
+        The argument's name in error messages.
+    atol : float
+        Tolerance of the row sums.
+
+    Returns
+    -------
+    ndarray of float64 of shape (n_states, n_states)
+
+    Raises
+    ------
+    ValueError
+        For a non-square or empty matrix, negative or non-finite entries, or rows that
+        do not sum to one (within ``atol``).
+
+    Examples
+    --------
+    >>> from scidl.data import check_transition_matrix
+    >>> check_transition_matrix([[0.9, 0.1], [0.5, 0.5]])
+    array([[0.9, 0.1],
+           [0.5, 0.5]])
+    >>> check_transition_matrix([[0.9, 0.2], [0.5, 0.5]], name="P")
+    Traceback (most recent call last):
+    ...
+    ValueError: P must be row-stochastic; row 0 sums to 1.1.
     """
     P = np.asarray(transition_matrix, dtype=np.float64)
     if P.ndim != 2 or P.shape[0] != P.shape[1] or P.shape[0] == 0:
@@ -79,7 +111,7 @@ def check_transition_matrix(transition_matrix, *, name="transition_matrix", atol
     sums = P.sum(axis=1)
     if not np.allclose(sums, 1.0, atol=atol, rtol=0):
         bad = int(np.argmax(np.abs(sums - 1.0)))
-        raise ValueError(f"{name} must be row-stochastic; row {bad} sums to {sums[bad]!r}.")
+        raise ValueError(f"{name} must be row-stochastic; row {bad} sums to {float(sums[bad])!r}.")
     return P
 
 
@@ -116,9 +148,14 @@ def sample_markov_chain(
 
     Examples
     --------
+    >>> from scidl.data import sample_markov_chain
     >>> P = [[0.9, 0.1], [0.2, 0.8]]
-    >>> sample_markov_chain(P, 5, start=0, random_state=0).shape
-    (5,)
+    >>> sample_markov_chain(P, 8, start=0, random_state=0).shape
+    (8,)
+    >>> sample_markov_chain([[0.0, 1.0], [1.0, 0.0]], 5, start=0)  # a deterministic flip
+    array([0, 1, 0, 1, 0])
+    >>> sample_markov_chain(P, 100, n_chains=3, random_state=0).shape
+    (3, 100)
     """
     P = check_transition_matrix(transition_matrix)
     n_states = P.shape[0]
@@ -165,6 +202,17 @@ class BirthDeathChain:
     death : array-like of shape (n,)
         Down-probabilities; ``death[0]`` must be 0.
 
+    Attributes
+    ----------
+    birth, death : ndarray of shape (n,)
+        The up- and down-probabilities.
+    n_states : int
+        Number of states ``n``.
+    transition_matrix : ndarray of shape (n, n)
+        The tridiagonal transition matrix.
+    stationary_distribution : ndarray of shape (n,)
+        Its stationary distribution (closed form).
+
     Notes
     -----
     Detailed balance gives ``pi[k+1] / pi[k] = b[k] / d[k+1]``. The expected time to
@@ -175,6 +223,7 @@ class BirthDeathChain:
 
     Examples
     --------
+    >>> from scidl.data import BirthDeathChain
     >>> chain = BirthDeathChain([0.2, 0.2, 0.0], [0.0, 0.1, 0.1])
     >>> chain.stationary_distribution.round(4)
     array([0.1429, 0.2857, 0.5714])
@@ -236,7 +285,10 @@ class BirthDeathChain:
         return float(g[j + 1 : i + 1].sum())
 
     def committor(self, a: int, b: int) -> np.ndarray:
-        """Probability to reach ``b`` before ``a``, for ``a < b`` (zero below ``a``, one above ``b``)."""
+        """Probability to reach ``b`` before ``a``, for ``a < b``.
+
+        Zero below ``a``, one above ``b``.
+        """
         if not 0 <= a < b < self.n_states:
             raise ValueError(f"need 0 <= a < b < n_states; got a={a}, b={b}.")
         n = self.n_states
@@ -265,12 +317,29 @@ def sqrt_model(n_samples, *, random_state=None):
     with means ``(0, 1)`` and ``(0, -1)`` and covariance ``diag(30, 0.015)``, then bent
     by the square root so that no straight line separates the two states.
 
+    Parameters
+    ----------
+    n_samples : int
+        Length of the trajectory.
+    random_state : None, int or numpy.random.Generator
+        Seed.
+
     Returns
     -------
     states : ndarray of shape (n_samples,)
-        The hidden states.
+        The hidden states (the chain starts in state 0).
     X : ndarray of shape (n_samples, 2)
         The observations.
+
+    Examples
+    --------
+    >>> from scidl.data import SQRT_TRANSITION_MATRIX, sqrt_model
+    >>> states, X = sqrt_model(1000, random_state=0)
+    >>> X.shape, states[:5]
+    ((1000, 2), array([0, 0, 0, 0, 0]))
+    >>> SQRT_TRANSITION_MATRIX  # the hidden chain
+    array([[0.95, 0.05],
+           [0.05, 0.95]])
     """
     n_samples = _check_count(n_samples, "n_samples")
     rng = _rng(random_state)
@@ -289,10 +358,28 @@ def swissroll_model(n_samples, *, random_state=None):
     ``0.95, 0.90, 0.90, 0.95``; emissions are unit Gaussians around ``(7.5, 7.5)``,
     ``(7.5, 15)``, ``(15, 15)`` and ``(15, 7.5)``.
 
+    Parameters
+    ----------
+    n_samples : int
+        Length of the trajectory.
+    random_state : None, int or numpy.random.Generator
+        Seed.
+
     Returns
     -------
     states : ndarray of shape (n_samples,)
+        The hidden states (the chain starts in state 0).
     X : ndarray of shape (n_samples, 3)
+        The observations.
+
+    Examples
+    --------
+    >>> from scidl.data import SWISSROLL_TRANSITION_MATRIX, swissroll_model
+    >>> states, X = swissroll_model(1000, random_state=0)
+    >>> X.shape, sorted(set(states.tolist())) == [0, 1, 2, 3]
+    ((1000, 3), True)
+    >>> SWISSROLL_TRANSITION_MATRIX.diagonal()  # the probabilities to stay
+    array([0.95, 0.9 , 0.9 , 0.95])
     """
     n_samples = _check_count(n_samples, "n_samples")
     rng = _rng(random_state)

@@ -37,11 +37,15 @@ def check_random_state(random_state) -> np.random.Generator:
 
     Examples
     --------
-    >>> from scidl.data._rng import check_random_state
-    >>> a = check_random_state(0).normal(size=3)
-    >>> b = check_random_state(0).normal(size=3)
-    >>> bool((a == b).all())
-    True
+    Every generator of :mod:`scidl.data` reads its ``random_state`` with it:
+
+    >>> import numpy as np
+    >>> from scidl.data import make_moons
+    >>> a, _ = make_moons(5, random_state=0)
+    >>> b, _ = make_moons(5, random_state=np.random.RandomState(0))
+    >>> c, _ = make_moons(5, random_state=np.random.RandomState(0))
+    >>> bool((a == make_moons(5, random_state=0)[0]).all()), bool((b == c).all())
+    (True, True)
     """
     if random_state is None:
         return np.random.default_rng()

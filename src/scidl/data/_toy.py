@@ -328,7 +328,8 @@ def make_blobs(
         low, high = check_interval(center_box, "center_box")
     elif np.ndim(centers) == 0:
         raise TypeError(
-            f"centers must be an int >= 1 or an array of shape (n_centers, 2); got {_given(centers)}."
+            "centers must be an int >= 1 or an array of shape (n_centers, 2); got "
+            f"{_given(centers)}."
         )
     else:
         center_array = check_finite_array(centers, "centers", ndim=2, shape=(None, 2))

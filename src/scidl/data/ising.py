@@ -72,6 +72,22 @@ def onsager_magnetization(T):
     """Spontaneous magnetisation per spin of the infinite lattice (Yang, 1952).
 
     ``m = (1 - sinh(2/T)^-4)^(1/8)`` below ``T_c`` and 0 above.
+
+    Parameters
+    ----------
+    T : float or array-like
+        Temperature(s) in units of ``J / k_B``.
+
+    Returns
+    -------
+    float or ndarray
+        ``m(T)``, with the shape of ``T``.
+
+    Examples
+    --------
+    >>> from scidl.data.ising import onsager_magnetization
+    >>> onsager_magnetization([1.0, 2.0, 3.0]).round(4)
+    array([0.9993, 0.9113, 0.    ])
     """
     T = np.asarray(T, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -85,6 +101,24 @@ def onsager_energy(T):
     ``u = -coth(2b) [1 + (2/pi) (2 tanh^2(2b) - 1) K(k^2)]`` with ``b = 1/T``,
     ``k = 2 sinh(2b) / cosh^2(2b)`` and ``K`` the complete elliptic integral
     of the first kind.
+
+    Parameters
+    ----------
+    T : float or array-like
+        Temperature(s) in units of ``J / k_B``.
+
+    Returns
+    -------
+    float or ndarray
+        ``u(T)``, with the shape of ``T``.
+
+    Examples
+    --------
+    >>> from scidl.data.ising import CRITICAL_TEMPERATURE, onsager_energy
+    >>> round(float(onsager_energy(CRITICAL_TEMPERATURE)), 4)  # -sqrt(2) at T_c
+    -1.4142
+    >>> onsager_energy([1.0, 5.0]).round(4)
+    array([-1.9972, -0.4282])
     """
     T = np.asarray(T, dtype=np.float64)
     b2 = 2.0 / T
@@ -103,14 +137,52 @@ def _check_configs(spins):
 
 
 def energy_per_spin(spins):
-    """``-sum_<ij> s_i s_j / L^2`` (periodic boundaries), per configuration."""
+    """Energy per spin ``-sum_<ij> s_i s_j / L^2`` (periodic boundaries), per configuration.
+
+    Parameters
+    ----------
+    spins : array-like of shape (L, L) or (n, L, L)
+        ``±1`` configurations.
+
+    Returns
+    -------
+    float or ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data.ising import energy_per_spin
+    >>> ordered = np.ones((4, 4))
+    >>> checkerboard = np.where(np.add.outer(range(4), range(4)) % 2 == 0, 1, -1)
+    >>> energy_per_spin(np.stack([ordered, checkerboard]))  # ground state and its opposite
+    array([-2.,  2.])
+    """
     s = _check_configs(spins).astype(np.float64)
     bonds = s * np.roll(s, 1, axis=-1) + s * np.roll(s, 1, axis=-2)  # each bond once
     return -bonds.mean(axis=(-2, -1))
 
 
 def magnetization(spins):
-    """Mean spin ``sum_i s_i / L^2`` per configuration (signed)."""
+    """Mean spin ``sum_i s_i / L^2`` per configuration (signed).
+
+    Parameters
+    ----------
+    spins : array-like of shape (L, L) or (n, L, L)
+        ``±1`` configurations.
+
+    Returns
+    -------
+    float or ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data.ising import magnetization
+    >>> spins = np.ones((2, 4, 4))
+    >>> spins[1, :, :1] = -1  # one column of four flipped
+    >>> magnetization(spins)
+    array([1. , 0.5])
+    """
     return _check_configs(spins).astype(np.float64).mean(axis=(-2, -1))
 
 
@@ -144,6 +216,12 @@ def metropolis_sweep(spins, beta, rng):
     beta : array of shape (n,)
         Inverse temperature of each lattice.
     rng : numpy.random.Generator
+        Source of the acceptance draws.
+
+    Returns
+    -------
+    None
+        ``spins`` is updated in place.
 
     Notes
     -----
@@ -152,6 +230,15 @@ def metropolis_sweep(spins, beta, rng):
     ``dE`` takes only the values -8, -4, 0, 4, 8, so the two acceptance
     probabilities ``exp(-4 beta)`` and ``exp(-8 beta)`` are computed once per
     lattice instead of ``exp`` per spin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data.ising import magnetization, metropolis_sweep
+    >>> spins = np.ones((2, 8, 8), dtype=np.int8)
+    >>> metropolis_sweep(spins, np.array([10.0, 0.01]), np.random.default_rng(0))
+    >>> magnetization(spins)  # frozen when cold; most spins flip when hot
+    array([ 1.    , -0.8125])
     """
     n, L, _ = spins.shape
     beta = np.asarray(beta, dtype=np.float64).reshape(n, 1, 1)
@@ -166,7 +253,7 @@ def metropolis_sweep(spins, beta, rng):
 
 
 def wolff_update(spins, beta, rng):
-    """One Wolff cluster flip in every lattice of ``spins``, in place; returns the cluster sizes.
+    """One Wolff cluster flip in every lattice of ``spins``, in place.
 
     Wolff's cluster is the set of spins connected to a random seed spin by
     "frozen" bonds: a bond between equal neighbours is frozen with
@@ -176,6 +263,30 @@ def wolff_update(spins, beta, rng):
     seed's cluster is read off the connected components of the frozen-bond
     graph (``scipy.sparse.csgraph``, in C), which gives the same cluster
     distribution without a Python loop over growth shells.
+
+    Parameters
+    ----------
+    spins : int8 array of shape (n, L, L)
+        ``±1`` configurations, updated in place.
+    beta : array of shape (n,)
+        Inverse temperature of each lattice.
+    rng : numpy.random.Generator
+        Source of the seeds and bond draws.
+
+    Returns
+    -------
+    ndarray of int of shape (n,)
+        The size of the cluster flipped in each lattice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data.ising import magnetization, wolff_update
+    >>> spins = np.ones((2, 8, 8), dtype=np.int8)
+    >>> wolff_update(spins, np.array([5.0, 5.0]), np.random.default_rng(0))  # cold: all
+    array([64, 64])
+    >>> magnetization(spins)
+    array([-1., -1.])
     """
     n, L, _ = spins.shape
     N = L * L
@@ -235,7 +346,10 @@ def sample_ising(
     n_equilibration, n_between : int
         Sweeps before the first sample and between samples of a chain.
     wolff : {"auto", True, False}
+        Add a Wolff cluster flip to the sweeps of chains in the critical window
+        (``"auto"``), of all chains (``True``) or of none (``False``).
     random_state : None, int or Generator
+        Seed.
 
     Returns
     -------
@@ -245,6 +359,15 @@ def sample_ising(
         Temperature of each configuration.
     m : float64 array of shape (n,)
         Magnetisation per spin of each configuration.
+
+    Examples
+    --------
+    >>> from scidl.data.ising import sample_ising
+    >>> X, T, m = sample_ising(8, [1.0, 5.0], n_samples=4, random_state=0)
+    >>> X.shape, T.tolist()
+    ((8, 8, 8), [1.0, 1.0, 1.0, 1.0, 5.0, 5.0, 5.0, 5.0])
+    >>> bool((abs(m[:4]) > 0.9).all())  # ordered when cold
+    True
     """
     if not isinstance(L, numbers.Integral) or isinstance(L, bool) or L < 2 or L % 2:
         raise ValueError(f"L must be an even int >= 2; got {L!r}.")

@@ -20,12 +20,35 @@ __all__ = ["TransitionCounts", "count_transitions", "connected_sets", "largest_c
 def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
     """Dense count matrix ``C[i, j]`` = number of transitions ``i -> j`` at ``lagtime``.
 
-    ``mode="sliding"`` counts every pair ``(t, t + lagtime)``; ``"sample"`` only
-    ``t = 0, lagtime, 2 lagtime, ...`` (statistically independent-ish counts at the cost
-    of data); ``"effective"`` scales the sliding counts ``c_ij`` down to the number of
-    statistically uncorrelated transitions with the statistical-inefficiency estimator of
-    Noé (2015), as computed by deeptime's
-    ``effective_count_matrix(dtrajs, lag, average="row", mact=1.0)``:
+    Parameters
+    ----------
+    dtrajs : array-like of int, or a list of them
+        One discrete trajectory (a 1D array of state labels >= 0, or an
+        ``(n_frames, 1)`` column), an ``(n_trajectories, n_frames)`` array or a list of
+        1D arrays.
+    lagtime : int
+        Lag in steps; it must be shorter than the longest trajectory.
+    mode : {"sliding", "sample", "effective"}
+        ``"sliding"`` counts every pair ``(t, t + lagtime)``; ``"sample"`` only
+        ``t = 0, lagtime, 2 lagtime, ...`` (statistically independent-ish counts at the
+        cost of data); ``"effective"`` scales the sliding counts down to the number of
+        statistically uncorrelated transitions (see Notes).
+    n_states : int, optional
+        Size of the matrix (default: the largest label + 1); labels must be smaller.
+
+    Returns
+    -------
+    ndarray of shape (n_states, n_states)
+        Float64 counts indexed by state label. The matrix is dense over all labels up
+        to the largest; for sparse or huge labels (``ValueError`` when over 2**27
+        entries would mostly be unobserved states) use :class:`TransitionCounts`, which
+        counts over the observed states only.
+
+    Notes
+    -----
+    ``mode="effective"`` uses the statistical-inefficiency estimator of Noé (2015), as
+    computed by deeptime's ``effective_count_matrix(dtrajs, lag, average="row",
+    mact=1.0)``:
 
     * for each state ``i`` the windows that start in ``i`` give, per trajectory, the
       time-ordered sequence of their end states ``y_1, y_2, ...``; for each ``j`` with
@@ -57,24 +80,104 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
     ----------
     F. Noé, "Statistical inefficiencies of Markov model count matrices" (2015),
     http://publications.mi.fu-berlin.de/1699/
+
+    Examples
+    --------
+    >>> from scidl.kinetics import count_transitions
+    >>> count_transitions([0, 0, 1, 1, 0, 2], lagtime=1)
+    array([[1., 1., 1.],
+           [1., 1., 0.],
+           [0., 0., 0.]])
+    >>> count_transitions([[0, 1, 0], [1, 1, 1]], lagtime=2, mode="sample")
+    array([[1., 0.],
+           [0., 1.]])
     """
     dtrajs = as_dtrajs(dtrajs)
-    if not isinstance(lagtime, numbers.Integral) or isinstance(lagtime, bool) or lagtime < 1:
-        raise ValueError(f"lagtime must be an int >= 1; got {lagtime!r}.")
+    states, _, C = observed_counts(dtrajs, lagtime, mode=mode)
+    n_seen = int(states[-1]) + 1
+    if n_states is None:
+        n = n_seen
+    else:
+        n = _check_n_states(n_states)
+        if n < n_seen:
+            raise ValueError(
+                f"n_states={n_states}, but dtrajs contain state {n_seen - 1}; labels must be "
+                "in [0, n_states)."
+            )
+    if states.size == n:  # every label in [0, n) was observed: C is indexed by label
+        return C
+    if n * n > _DENSE_LIMIT:
+        raise ValueError(
+            f"count_transitions returns a dense matrix indexed by state label, here {n} x {n} "
+            f"({8 * n * n / 2**30:.3g} GiB), but only {states.size} states are observed; use "
+            "TransitionCounts, which counts over the observed states (its states_ maps rows "
+            "to labels)."
+        )
+    full = np.zeros((n, n))
+    full[np.ix_(states, states)] = C
+    return full
+
+
+# a label-indexed count matrix larger than this (2**27 entries, 1 GiB of float64) is refused
+# when most of it would be unobserved states
+_DENSE_LIMIT = 2**27
+
+
+def _check_n_states(n_states, name="n_states"):
+    if not isinstance(n_states, numbers.Integral) or isinstance(n_states, bool):
+        raise TypeError(f"{name} must be None or an int >= 1; got {n_states!r}.")
+    if n_states < 1:
+        raise ValueError(f"{name} must be None or an int >= 1; got {n_states}.")
+    return int(n_states)
+
+
+def relabel(dtrajs):
+    """The observed labels (ascending) and the trajectories as indices into them.
+
+    Costs memory in the number of frames and of observed states, not in the largest
+    label: small labels go through a lookup table, sparse or huge ones through
+    ``np.unique`` and ``np.searchsorted``.
+    """
+    frames = np.concatenate(dtrajs)
+    top = int(frames.max())
+    if top < 8 * frames.size + 1024:
+        seen = np.bincount(frames, minlength=top + 1) > 0
+        states = np.flatnonzero(seen)
+        if states.size == top + 1:  # labels 0..top all observed: nothing to do
+            return states, list(dtrajs)
+        lut = np.cumsum(seen) - 1
+        return states, [lut[d] for d in dtrajs]
+    states = np.unique(frames)
+    return states, [np.searchsorted(states, d) for d in dtrajs]
+
+
+def observed_counts(dtrajs, lagtime, *, mode="sliding"):
+    """Counts over the observed states: ``(states, relabelled dtrajs, C)``.
+
+    ``C[i, j]`` counts the transitions ``states[i] -> states[j]`` at ``lagtime``
+    (see :func:`count_transitions` for the modes); ``dtrajs`` are already checked
+    (:func:`scidl.kinetics._data.as_dtrajs`).
+    """
+    if not isinstance(lagtime, numbers.Integral) or isinstance(lagtime, bool):
+        raise TypeError(f"lagtime must be an int >= 1 (steps); got {lagtime!r}.")
+    if lagtime < 1:
+        raise ValueError(f"lagtime must be an int >= 1 (steps); got {lagtime}.")
     if mode not in ("sliding", "sample", "effective"):
         raise ValueError(f"mode must be 'sliding', 'sample' or 'effective'; got {mode!r}.")
     longest = max(d.size for d in dtrajs)
     if longest <= lagtime:
-        raise ValueError(
-            f"lagtime={lagtime} is not shorter than the longest trajectory ({longest} frames); no transitions to count."
+        which = (
+            "the trajectory" if len(dtrajs) == 1 else f"the longest of {len(dtrajs)} trajectories"
         )
-    n_seen = int(max(d.max() for d in dtrajs)) + 1
-    n = n_seen if n_states is None else int(n_states)
-    if n < n_seen:
-        raise ValueError(f"n_states={n_states} but the trajectories contain state {n_seen - 1}.")
+        raise ValueError(
+            f"lagtime={lagtime} must be shorter than {which} in dtrajs ({longest} frames); "
+            "there are no transitions to count."
+        )
+    states, idx = relabel(dtrajs)
+    n = states.size
     step = 1 if mode == "sliding" or mode == "effective" else lagtime
     codes = []
-    for d in dtrajs:
+    for d in idx:
         if d.size <= lagtime:
             continue
         a = d[: d.size - lagtime : step]
@@ -85,12 +188,11 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
         C = np.bincount(codes, minlength=n * n).reshape(n, n).astype(np.float64)
     else:
         uniq, cnt = np.unique(codes, return_counts=True)
-        C = scipy.sparse.coo_matrix(
-            (cnt.astype(np.float64), (uniq // n, uniq % n)), shape=(n, n)
-        ).toarray()
+        C = np.zeros((n, n))
+        C[uniq // n, uniq % n] = cnt
     if mode == "effective":
-        C = _effective_counts(dtrajs, lagtime, C)
-    return C
+        C = _effective_counts(idx, lagtime, C)
+    return states, idx, C
 
 
 # --- effective counts (statistical inefficiency of transition counts) ---------------------
@@ -273,22 +375,87 @@ def _centred_sum(S, ones, nk, c, L):
 
 
 def connected_sets(count_matrix, *, directed=True):
-    """Strongly (``directed``) or weakly connected sets of states, largest (most counts) first."""
-    C = scipy.sparse.csr_matrix(np.asarray(count_matrix) > 0)
-    n_comp, labels = connected_components(C, directed=directed, connection="strong")
+    """Strongly (or weakly) connected sets of the states of a count matrix.
+
+    Parameters
+    ----------
+    count_matrix : array-like of shape (n_states, n_states)
+        Counts ``C[i, j]`` of transitions ``i -> j``; a positive entry is an edge.
+    directed : bool
+        ``True``: strongly connected sets (each state reaches every other one of its
+        set, the sets an MSM can be estimated on); ``False``: weakly connected sets.
+
+    Returns
+    -------
+    list of ndarray of int
+        The sets (state indices, ascending), largest first; sets of the same size by
+        their number of counts.
+
+    Examples
+    --------
+    >>> from scidl.kinetics import connected_sets
+    >>> C = [[1, 1, 0], [1, 1, 1], [0, 0, 1]]  # 2 is entered from 1 but never left
+    >>> connected_sets(C)
+    [array([0, 1]), array([2])]
+    >>> connected_sets(C, directed=False)
+    [array([0, 1, 2])]
+    """
+    C = _check_square(count_matrix)
+    n_comp, labels = connected_components(
+        scipy.sparse.csr_matrix(C > 0), directed=directed, connection="strong"
+    )
     sets = [np.flatnonzero(labels == k) for k in range(n_comp)]
-    weight = np.asarray(np.asarray(count_matrix).sum(axis=1)).ravel()
+    weight = C.sum(axis=1)
     sets.sort(key=lambda s: (-s.size, -weight[s].sum()))
     return sets
 
 
+def _check_square(count_matrix, name="count_matrix"):
+    C = np.asarray(count_matrix, dtype=np.float64)
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
+        raise ValueError(f"{name} must be a non-empty square matrix; got shape {C.shape}.")
+    if not np.isfinite(C).all() or (C < 0).any():
+        raise ValueError(f"{name} must be finite with non-negative counts.")
+    return C
+
+
 def largest_connected_set(count_matrix, *, directed=True):
-    """The largest strongly connected set, restricted to states that were visited."""
+    """The largest strongly (or weakly) connected set of a count matrix.
+
+    Parameters
+    ----------
+    count_matrix : array-like of shape (n_states, n_states)
+        Counts ``C[i, j]`` of transitions ``i -> j``.
+    directed : bool
+        Strongly (``True``) or weakly connected sets.
+
+    Returns
+    -------
+    ndarray of int
+        The first set of :func:`connected_sets`.
+
+    Examples
+    --------
+    >>> from scidl.kinetics import count_transitions, largest_connected_set
+    >>> C = count_transitions([0, 1, 0, 1, 2, 2], lagtime=1)
+    >>> largest_connected_set(C)
+    array([0, 1])
+    """
     return connected_sets(count_matrix, directed=directed)[0]
+
+
+# the reason of the scikit-learn checks that ask for n_features_in_
+NO_FIXED_FEATURES = (
+    "trajectories of any length are accepted: there is no fixed number of features "
+    "(frames per trajectory)"
+)
 
 
 class TransitionCounts(PersistenceMixin, BaseEstimator):
     """Count transitions of discrete trajectories at a lag time.
+
+    The counts are kept over the observed states only, so labels need not be
+    contiguous: ``states_`` maps the rows of ``count_matrix_`` to the labels.
 
     Parameters
     ----------
@@ -298,21 +465,32 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         Every window, non-overlapping windows, or the sliding counts scaled down by
         their statistical inefficiency (Noé, 2015); see :func:`count_transitions`.
     n_states : int, optional
-        Number of states (default: largest state index seen + 1).
+        Size of the state space: labels must lie in ``[0, n_states)`` (default: any
+        label ``>= 0``).
 
     Attributes
     ----------
-    count_matrix_ : ndarray of shape (n_states, n_states)
-    state_histogram_ : ndarray of shape (n_states,)
-        Number of frames in each state.
+    states_ : ndarray of int64 of shape (n_states_,)
+        The observed state labels, ascending: row ``i`` of ``count_matrix_`` is state
+        ``states_[i]``.
+    count_matrix_ : ndarray of shape (n_states_, n_states_)
+        Transition counts between the observed states.
+    state_histogram_ : ndarray of shape (n_states_,)
+        Number of frames in each observed state.
     connected_sets_ : list of list of int
-        Strongly connected sets of visited states, largest first.
-    largest_connected_set_ : ndarray of int
+        Strongly connected sets of states (labels), largest first.
+    largest_connected_set_ : ndarray of int64
+        The labels of the largest strongly connected set.
     n_states_ : int
+        Number of observed states.
 
     Examples
     --------
-    >>> TransitionCounts(lagtime=1).fit([0, 0, 1, 1, 0]).count_matrix_
+    >>> from scidl.kinetics import TransitionCounts
+    >>> counts = TransitionCounts(lagtime=1).fit([0, 0, 7, 7, 0])
+    >>> counts.states_
+    array([0, 7])
+    >>> counts.count_matrix_
     array([[1., 1.],
            [1., 1.]])
     """
@@ -323,28 +501,89 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         "n_states": [Interval(numbers.Integral, 1, None), None],
     }
 
+    _expected_failed_checks = {
+        "check_n_features_in_after_fitting": NO_FIXED_FEATURES,
+        "check_n_features_in": NO_FIXED_FEATURES,
+    }
+
     def __init__(self, lagtime=1, *, mode="sliding", n_states=None):
         self.lagtime = lagtime
         self.mode = mode
         self.n_states = n_states
 
+    def __sklearn_tags__(self):
+        return discrete_trajectory_tags(super().__sklearn_tags__())
+
     def fit(self, dtrajs, y=None):
+        """Count the transitions of one discrete trajectory or several.
+
+        Parameters
+        ----------
+        dtrajs : array-like of int, or a list of them
+            A 1D array of state labels, an ``(n_frames, 1)`` column, an
+            ``(n_trajectories, n_frames)`` array or a list of 1D arrays.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
         validate_params(self)
         dt = as_dtrajs(dtrajs)
-        C = count_transitions(dt, self.lagtime, mode=self.mode, n_states=self.n_states)
-        n = C.shape[0]
-        hist = np.bincount(np.concatenate(dt), minlength=n).astype(np.float64)
+        states, idx, C = observed_counts(dt, self.lagtime, mode=self.mode)
+        if self.n_states is not None and states[-1] >= self.n_states:
+            raise ValueError(
+                f"n_states={self.n_states}, but dtrajs contain state {states[-1]}; labels "
+                "must be in [0, n_states)."
+            )
+        self.states_ = states
         self.count_matrix_ = C
-        self.state_histogram_ = hist
-        self.n_states_ = n
-        visited = hist > 0
-        sets = [s for s in connected_sets(C) if visited[s].all()]
-        self.connected_sets_ = [s.tolist() for s in sets]
-        self.largest_connected_set_ = sets[0]
+        self.state_histogram_ = np.bincount(np.concatenate(idx), minlength=states.size).astype(
+            np.float64
+        )
+        self.n_states_ = int(states.size)
+        sets = connected_sets(C)
+        self.connected_sets_ = [states[s].tolist() for s in sets]
+        self.largest_connected_set_ = states[sets[0]]
         return self
 
     def submatrix(self, states):
-        """The count matrix restricted to ``states``."""
+        """The count matrix restricted to ``states`` (labels), in the order given.
+
+        Parameters
+        ----------
+        states : array-like of int
+            Observed state labels.
+
+        Returns
+        -------
+        ndarray of shape (len(states), len(states))
+        """
         check_fitted(self, "count_matrix_")
-        s = np.asarray(states)
-        return self.count_matrix_[np.ix_(s, s)]
+        s = np.atleast_1d(np.asarray(states))
+        pos = np.searchsorted(self.states_, s)
+        ok = (pos < self.states_.size) & (self.states_[np.minimum(pos, self.n_states_ - 1)] == s)
+        if s.ndim != 1 or s.size == 0 or not ok.all():
+            raise ValueError(
+                "states must be a non-empty list of observed state labels (states_); got "
+                f"{states!r}."
+            )
+        return self.count_matrix_[np.ix_(pos, pos)]
+
+
+def discrete_trajectory_tags(tags):
+    """scikit-learn tags of an estimator of discrete trajectories (integer labels >= 0).
+
+    Several trajectories come as the rows of a 2D array (``two_d_array``; a single column
+    is one trajectory) or as a list. Labels are categories (``categorical``) and must be
+    ``>= 0`` (``positive_only``); there is no target. A 1D array (one trajectory) is
+    accepted too, but ``one_d_array`` stays False: scikit-learn's common checks read it as
+    "1D input only" and then index the 1D data they made as 2D; with it False they run on
+    the 2D layout (one trajectory per row), a genuine input of these estimators.
+    """
+    tags.input_tags.two_d_array = True
+    tags.input_tags.categorical = True
+    tags.input_tags.positive_only = True
+    tags.target_tags.required = False
+    return tags

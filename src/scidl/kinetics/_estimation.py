@@ -11,10 +11,12 @@ import warnings
 
 import numpy as np
 
+from scidl.data import check_transition_matrix
+
 __all__ = ["transition_matrix_mle", "stationary_distribution"]
 
 
-def _check_counts(C):
+def check_counts(C):
     C = np.asarray(C, dtype=np.float64)
     if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
         raise ValueError(f"count_matrix must be a non-empty square matrix; got shape {C.shape}.")
@@ -38,7 +40,7 @@ def _pairs(C):
     return i, j, S[i, j]
 
 
-def _reversible_mle(C, tol, maxiter):
+def _reversible_mle(C, tol, max_iter):
     n = C.shape[0]
     c = C.sum(axis=1)
     i, j, s = _pairs(C)
@@ -56,7 +58,7 @@ def _reversible_mle(C, tol, maxiter):
     # sweeps and falls back to the plain sweeps whenever the step leaves x > 0.
     x = c / c.sum()  # x_i = sum_j x_ij = pi_i, start at the empirical distribution
     delta, it = np.inf, 0
-    while it < maxiter:
+    while it < max_iter:
         x1 = sweep(x)
         it += 1
         delta = np.abs(x1 - x).max()
@@ -75,7 +77,8 @@ def _reversible_mle(C, tol, maxiter):
         it += 1
     if delta >= tol:
         warnings.warn(
-            f"reversible MLE did not converge in {maxiter} iterations (last change {delta:.2e} > tol={tol:g}).",
+            f"reversible MLE did not converge in {max_iter} iterations (last change "
+            f"{delta:.2e} > tol={tol:g}).",
             RuntimeWarning,
             stacklevel=3,
         )
@@ -83,13 +86,13 @@ def _reversible_mle(C, tol, maxiter):
     return _from_pairs(n, i, j, off, xij), it
 
 
-def _reversible_mle_fixed_pi(C, pi, tol, maxiter):
+def _reversible_mle_fixed_pi(C, pi, tol, max_iter):
     n = C.shape[0]
     i, j, s = _pairs(C)
     off = i != j
     lam = C.sum(axis=1) / pi  # Lagrange multipliers of the row constraints sum_j x_ij = pi_i
     delta, it = np.inf, 0
-    while delta >= tol and it < maxiter:
+    while delta >= tol and it < max_iter:
         it += 1
         # x_ij = (c_ij + c_ji) / (lam_i + lam_j); rescale lam_i by (row sum / pi_i)
         xij = s / (lam[i] + lam[j])
@@ -99,7 +102,8 @@ def _reversible_mle_fixed_pi(C, pi, tol, maxiter):
         lam = lam_new
     if delta >= tol:
         warnings.warn(
-            f"reversible MLE with fixed stationary distribution did not converge in {maxiter} iterations (last change {delta:.2e}).",
+            "reversible MLE with fixed stationary distribution did not converge in "
+            f"{max_iter} iterations (last change {delta:.2e}).",
             RuntimeWarning,
             stacklevel=3,
         )
@@ -120,7 +124,7 @@ def transition_matrix_mle(
     reversible=False,
     stationary_distribution=None,
     tol=1e-12,
-    maxiter=1_000_000,
+    max_iter=1_000_000,
     return_iterations=False,
 ):
     """Maximum-likelihood transition matrix of a count matrix.
@@ -137,12 +141,16 @@ def transition_matrix_mle(
         Convergence tolerance of the reversible iteration: largest change of the
         stationary distribution (or of the relative Lagrange multipliers with fixed pi)
         between two sweeps.
-    maxiter : int
+    max_iter : int
         Maximum sweeps; a ``RuntimeWarning`` is issued if it is reached.
+    return_iterations : bool
+        Also return the number of sweeps.
 
     Returns
     -------
-    ndarray of shape (n, n) (and the number of sweeps if ``return_iterations``)
+    ndarray of shape (n, n)
+        The row-stochastic transition matrix; with ``return_iterations`` the pair
+        ``(T, n_sweeps)``.
 
     Notes
     -----
@@ -153,26 +161,58 @@ def transition_matrix_mle(
     ``x_ij = (C_ij + C_ji) / (C_i / x_i + C_j / x_j)`` with ``C_i`` the row sums and
     ``x_i = sum_j x_ij`` (Bowman et al., J. Chem. Phys. 131, 124101, 2009; Prinz et al.,
     J. Chem. Phys. 134, 174105, 2011), iterated over the non-zero pattern of
-    ``C + C^T`` only and accelerated by SQUAREM extrapolation. With a fixed ``pi`` the Lagrange multipliers ``lambda_i`` of the
-    row constraints obey ``x_ij = (C_ij + C_ji) / (lambda_i/pi_i + lambda_j/pi_j)``
+    ``C + C^T`` only and accelerated by SQUAREM extrapolation. With a fixed ``pi`` the
+    Lagrange multipliers ``lambda_i`` of the row constraints obey
+    ``x_ij = (C_ij + C_ji) / (lambda_i/pi_i + lambda_j/pi_j)``
     (Trendelkamp-Schroer et al., J. Chem. Phys. 143, 174101, 2015).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import transition_matrix_mle
+    >>> C = np.array([[8, 2, 0], [1, 6, 3], [0, 1, 9]])
+    >>> transition_matrix_mle(C)  # the row-normalised counts
+    array([[0.8, 0.2, 0. ],
+           [0.1, 0.6, 0.3],
+           [0. , 0.1, 0.9]])
+    >>> T = transition_matrix_mle(C, reversible=True)
+    >>> pi = np.linalg.matrix_power(T, 1000)[0]
+    >>> bool(np.allclose(pi[:, None] * T, (pi[:, None] * T).T))  # detailed balance
+    True
     """
-    C = _check_counts(count_matrix)
+    C = check_counts(count_matrix)
     if stationary_distribution is not None:
         pi = np.asarray(stationary_distribution, dtype=np.float64).ravel()
         if pi.shape != (C.shape[0],) or not np.isfinite(pi).all() or (pi <= 0).any():
             raise ValueError(f"stationary_distribution must be {C.shape[0]} positive numbers.")
-        T, it = _reversible_mle_fixed_pi(C, pi / pi.sum(), tol, maxiter)
+        T, it = _reversible_mle_fixed_pi(C, pi / pi.sum(), tol, max_iter)
     elif reversible:
-        T, it = _reversible_mle(C, tol, maxiter)
+        T, it = _reversible_mle(C, tol, max_iter)
     else:
         T, it = C / C.sum(axis=1, keepdims=True), 0
     return (T, it) if return_iterations else T
 
 
 def stationary_distribution(T):
-    """Stationary distribution of an irreducible transition matrix (left eigenvector for 1)."""
-    T = np.asarray(T, dtype=np.float64)
+    """Stationary distribution of an irreducible transition matrix (left eigenvector for 1).
+
+    Parameters
+    ----------
+    T : array-like of shape (n, n)
+        Row-stochastic, irreducible transition matrix.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        ``pi`` with ``pi T = pi``, non-negative and summing to one.
+
+    Examples
+    --------
+    >>> from scidl.kinetics import stationary_distribution
+    >>> stationary_distribution([[0.9, 0.1], [0.05, 0.95]])  # pi_0 / pi_1 = 0.05 / 0.1
+    array([0.33333333, 0.66666667])
+    """
+    T = check_transition_matrix(T, name="T")
     n = T.shape[0]
     if n == 1:
         return np.ones(1)

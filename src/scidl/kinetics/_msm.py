@@ -5,22 +5,28 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from scidl.base import PersistenceMixin
-from scidl.data._markov_chains import sample_markov_chain
-from scidl.kinetics._counts import TransitionCounts, connected_sets, count_transitions
-from scidl.kinetics._data import as_dtrajs
-from scidl.kinetics._estimation import _check_counts, stationary_distribution, transition_matrix_mle
+from scidl.data import sample_markov_chain
+from scidl.kinetics._counts import (
+    NO_FIXED_FEATURES,
+    TransitionCounts,
+    connected_sets,
+    count_transitions,
+    discrete_trajectory_tags,
+)
+from scidl.kinetics._data import as_dtrajs, dtrajs_and_kind
+from scidl.kinetics._estimation import check_counts, stationary_distribution, transition_matrix_mle
+from scidl.kinetics._linalg import schatten_sum
 from scidl.kinetics._pcca import pcca
-from scidl.kinetics._vamp import _schatten
 from scidl.numerics import inv_sqrt
 from scidl.utils import InstanceOf, Interval, Options, check_fitted, make_seed, validate_params
 
 __all__ = ["MarkovStateModel"]
 
 
-class MarkovStateModel(PersistenceMixin, BaseEstimator):
+class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
     """A Markov state model estimated by maximum likelihood from discrete trajectories.
 
     Parameters
@@ -30,34 +36,45 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     reversible : bool
         Enforce detailed balance (the reversible MLE); otherwise the row-normalised
         counts (the non-reversible MLE).
-    stationary_distribution_constraint : array-like of shape (n_states,), optional
-        Fixed stationary distribution over all states (restricted to the active set and
-        renormalised); implies a reversible estimate.
+    stationary_distribution_constraint : array-like of shape (n_labels,), optional
+        Fixed stationary distribution indexed by state label, with ``n_labels`` the
+        ``n_states`` parameter or else the largest label + 1 (restricted to the active
+        set and renormalised); implies a reversible estimate.
     count_mode : {"sliding", "sample", "effective"}
         How transitions are counted (:class:`TransitionCounts`).
     connectivity : {"largest", "all"}
         ``"largest"`` restricts the model to the largest strongly connected set of
         visited states (the default, as in deeptime); ``"all"`` keeps every state and
-        raises ``ValueError`` if the data are not strongly connected.
+        raises ``ValueError`` if the data are not strongly connected or a label in
+        ``[0, n_labels)`` is never visited.
     n_states : int, optional
-        Total number of states (default: largest index seen + 1).
+        Size of the state space: labels must lie in ``[0, n_states)`` (default: any
+        label ``>= 0``; labels need not be contiguous).
     tol : float
         Convergence tolerance of the reversible iteration.
-    maxiter : int
+    max_iter : int
         Maximum sweeps of the reversible iteration.
 
     Attributes
     ----------
-    count_matrix_ : ndarray of shape (n_states_full, n_states_full)
-        Counts over all states.
-    active_set_ : ndarray of int
-        Original labels of the states in the model.
+    states_ : ndarray of int64 of shape (n_observed,)
+        The observed state labels, ascending: row ``i`` of ``count_matrix_`` is state
+        ``states_[i]``.
+    count_matrix_ : ndarray of shape (n_observed, n_observed)
+        Counts between the observed states (memory grows with the number of observed
+        states, not with the largest label).
+    active_set_ : ndarray of int64 of shape (n_states_,)
+        Labels of the states in the model, ascending: row ``i`` of
+        ``transition_matrix_`` is state ``active_set_[i]``.
     transition_matrix_ : ndarray of shape (n_states_, n_states_)
+        The estimated transition matrix at ``lagtime``.
     stationary_distribution_ : ndarray of shape (n_states_,)
+        Its stationary distribution.
     n_states_ : int
+        Number of states in the model (the active set).
     active_count_fraction_ : float
         Fraction of the counts inside the active set.
-    n_iterations_ : int
+    n_iter_ : int
         Sweeps of the reversible iteration (0 for the non-reversible MLE).
 
     Notes
@@ -70,15 +87,31 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     the row-normalised count matrix. An MSM is thus a linear Koopman model (VAMP) on
     indicator features.
 
+    Discrete trajectories come as a 1D array of labels, an ``(n_frames, 1)`` column
+    (one trajectory, as a scikit-learn pipeline passes one feature), an
+    ``(n_trajectories, n_frames)`` array or a list of 1D arrays.
+
     Examples
     --------
-    >>> from scidl.data._markov_chains import sample_markov_chain
+    >>> import numpy as np
+    >>> from scidl.data import sample_markov_chain
+    >>> from scidl.kinetics import MarkovStateModel
     >>> P = np.array([[0.9, 0.1], [0.05, 0.95]])
     >>> dtraj = sample_markov_chain(P, 20000, random_state=0)
     >>> msm = MarkovStateModel(lagtime=1).fit(dtraj)
     >>> np.round(msm.transition_matrix_, 2)
     array([[0.9 , 0.1 ],
            [0.05, 0.95]])
+    >>> np.round(msm.timescales(), 1)  # -1 / log(0.85)
+    array([6.2])
+
+    Labels need not be contiguous; the model speaks them:
+
+    >>> sparse = MarkovStateModel().fit(np.array([10**9, 7, 7, 10**9, 7, 10**9, 10**9]))
+    >>> sparse.active_set_
+    array([         7, 1000000000])
+    >>> sparse.transform([7, 10**9, 3])
+    array([ 0,  1, -1])
     """
 
     _parameter_constraints = {
@@ -89,7 +122,19 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         "connectivity": [Options("largest", "all")],
         "n_states": [Interval(numbers.Integral, 1, None), None],
         "tol": [Interval(numbers.Real, 0, None, closed="neither")],
-        "maxiter": [Interval(numbers.Integral, 1, None)],
+        "max_iter": [Interval(numbers.Integral, 1, None)],
+    }
+
+    _expected_failed_checks = {
+        "check_n_features_in_after_fitting": NO_FIXED_FEATURES,
+        "check_n_features_in": NO_FIXED_FEATURES,
+        "check_transformer_general": (
+            "transform takes trajectories of any length, not the number of frames seen in fit"
+        ),
+        "check_transformer_data_not_an_array": (
+            "a list of lists is a list of trajectories and is transformed into a list"
+        ),
+        "check_fit2d_predict1d": "a 1D array is one discrete trajectory, a valid input",
     }
 
     def __init__(
@@ -102,7 +147,7 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         connectivity="largest",
         n_states=None,
         tol=1e-12,
-        maxiter=1_000_000,
+        max_iter=1_000_000,
     ):
         self.lagtime = lagtime
         self.reversible = reversible
@@ -111,54 +156,94 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         self.connectivity = connectivity
         self.n_states = n_states
         self.tol = tol
-        self.maxiter = maxiter
+        self.max_iter = max_iter
+
+    def __sklearn_tags__(self):
+        tags = discrete_trajectory_tags(super().__sklearn_tags__())
+        tags.transformer_tags.preserves_dtype = []  # transform returns int64 state indices
+        return tags
 
     # ------------------------------------------------------------------ estimation
     def fit(self, dtrajs, y=None):
-        """Estimate from one discrete trajectory or a list of them (state indices >= 0)."""
+        """Estimate the model from one discrete trajectory or several.
+
+        Parameters
+        ----------
+        dtrajs : array-like of int, or a list of them
+            State labels ``>= 0``: a 1D array, an ``(n_frames, 1)`` column, an
+            ``(n_trajectories, n_frames)`` array or a list of 1D arrays.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self
+        """
         validate_params(self)
-        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states).fit(
-            as_dtrajs(dtrajs)
-        )
-        return self._fit_counts(counts.count_matrix_, counts.state_histogram_ > 0)
+        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states)
+        counts.fit(as_dtrajs(dtrajs))
+        n_labels = self.n_states if self.n_states is not None else int(counts.states_[-1]) + 1
+        return self._fit_counts(counts.count_matrix_, counts.states_, n_labels)
 
     def fit_from_counts(self, count_matrix):
-        """Estimate from a count matrix (``lagtime`` is then only used for timescales and
-        to count the test data of :meth:`score`)."""
+        """Estimate the model from a count matrix indexed by state label.
+
+        ``lagtime`` is then only used for timescales and to count the test data of
+        :meth:`score`.
+
+        Parameters
+        ----------
+        count_matrix : array-like of shape (n_labels, n_labels)
+            Non-negative counts ``C[i, j]`` of transitions ``i -> j``; states without
+            any count are left out of ``states_``.
+
+        Returns
+        -------
+        self
+        """
         validate_params(self)
         C = np.asarray(count_matrix, dtype=np.float64)
-        if C.ndim != 2 or C.shape[0] != C.shape[1]:
-            raise ValueError(f"count_matrix must be square; got shape {C.shape}.")
+        if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
+            raise ValueError(
+                f"count_matrix must be a non-empty square matrix; got shape {C.shape}."
+            )
         if not np.isfinite(C).all() or (C < 0).any():
             raise ValueError("count_matrix must be finite with non-negative counts.")
-        visited = (C.sum(axis=0) + C.sum(axis=1)) > 0
-        return self._fit_counts(C, visited)
+        if self.n_states is not None and C.shape[0] != self.n_states:
+            raise ValueError(
+                f"count_matrix must be {self.n_states} x {self.n_states} (n_states); got shape "
+                f"{C.shape}."
+            )
+        states = np.flatnonzero((C.sum(axis=0) + C.sum(axis=1)) > 0)
+        if states.size == 0:
+            raise ValueError("count_matrix has no counts; there is nothing to estimate.")
+        return self._fit_counts(C[np.ix_(states, states)], states, C.shape[0])
 
-    def _fit_counts(self, C, visited):
-        sets = [s for s in connected_sets(C) if visited[s].all()]
-        sets = [s for s in sets if C[np.ix_(s, s)].sum() > 0]
+    def _fit_counts(self, C, states, n_labels):
+        """Estimate on the counts ``C`` between the observed ``states`` (labels)."""
+        all_sets = connected_sets(C)
+        sets = [s for s in all_sets if C[np.ix_(s, s)].sum() > 0]
         if not sets:
             raise ValueError(
-                "no transitions within any connected set of states; the data are too short for this lagtime."
+                f"no transitions within any connected set of states at lagtime={self.lagtime}; "
+                "the data are too short for this lagtime."
             )
-        if self.connectivity == "largest":
-            active = sets[0]
-        else:
-            if len(sets) > 1 or sets[0].size != C.shape[0]:
-                raise ValueError(
-                    f"the data are not strongly connected ({len(connected_sets(C))} connected sets, "
-                    f"{int((~visited).sum())} states never visited); use connectivity='largest'."
-                )
-            active = sets[0]
-        Ca = _check_counts(C[np.ix_(active, active)])
+        if self.connectivity == "all" and (len(all_sets) > 1 or states.size != n_labels):
+            raise ValueError(
+                f"the data are not strongly connected ({len(all_sets)} connected sets, "
+                f"{n_labels - states.size} states never visited); use connectivity='largest'."
+            )
+        active = sets[0]
+        Ca = check_counts(C[np.ix_(active, active)])
         pi_fixed = None
         if self.stationary_distribution_constraint is not None:
             pi_all = np.asarray(self.stationary_distribution_constraint, dtype=np.float64).ravel()
-            if pi_all.shape != (C.shape[0],):
+            if pi_all.shape != (n_labels,):
                 raise ValueError(
-                    f"stationary_distribution_constraint must have {C.shape[0]} entries; got {pi_all.shape[0]}."
+                    f"stationary_distribution_constraint must have {n_labels} entries (one per "
+                    f"state label); got {pi_all.shape[0]}."
                 )
-            pi_fixed = pi_all[active]
+            pi_fixed = pi_all[states[active]]
             if (pi_fixed <= 0).any() or not np.isfinite(pi_fixed).all():
                 raise ValueError(
                     "stationary_distribution_constraint must be positive on the active set."
@@ -169,20 +254,22 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
             reversible=self.reversible,
             stationary_distribution=pi_fixed,
             tol=self.tol,
-            maxiter=self.maxiter,
+            max_iter=self.max_iter,
             return_iterations=True,
         )
+        self.states_ = states
         self.count_matrix_ = C
-        self.active_set_ = active
+        self.active_set_ = states[active]
         self.transition_matrix_ = T
         self.stationary_distribution_ = stationary_distribution(T) if pi_fixed is None else pi_fixed
         self.n_states_ = int(active.size)
         self.active_count_fraction_ = float(Ca.sum() / C.sum())
-        self.n_iterations_ = int(it)
+        self.n_iter_ = int(it)
         return self
 
     @property
     def is_reversible(self):
+        """Whether the model is in detailed balance (``reversible`` or a fixed ``pi``)."""
         return bool(self.reversible or self.stationary_distribution_constraint is not None)
 
     # ------------------------------------------------------------------ spectral analysis
@@ -205,44 +292,139 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         self._spectrum_cache = (key, w, R, L)
         return w, R, L
 
+    def _check_k(self, k, name="k", offset=0):
+        if k is None:
+            return None
+        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
+            raise ValueError(f"{name} must be None or an int >= 1; got {k!r}.")
+        return int(k) + offset
+
     def eigenvalues(self, k=None):
-        """The ``k`` largest-magnitude eigenvalues of the transition matrix."""
+        """The ``k`` largest-magnitude eigenvalues of the transition matrix.
+
+        Parameters
+        ----------
+        k : int, optional
+            How many (default: all ``n_states_``; larger values give all).
+
+        Returns
+        -------
+        ndarray of shape (min(k, n_states_),)
+            Real for a reversible model, complex where a non-reversible one has complex
+            pairs.
+        """
+        k = self._check_k(k)
         return self._spectrum()[0][:k]
 
     def right_eigenvectors(self, k=None):
+        """Right eigenvectors ``T r_i = lambda_i r_i`` as columns, ordered as :meth:`eigenvalues`.
+
+        Parameters
+        ----------
+        k : int, optional
+            How many (default: all).
+
+        Returns
+        -------
+        ndarray of shape (n_states_, min(k, n_states_))
+            Normalised so that ``left_eigenvectors().T @ right_eigenvectors() = I``.
+        """
+        k = self._check_k(k)
         return self._spectrum()[1][:, :k]
 
     def left_eigenvectors(self, k=None):
+        """Left eigenvectors ``l_i^T T = lambda_i l_i^T`` as columns (the first is ``pi``).
+
+        Parameters
+        ----------
+        k : int, optional
+            How many (default: all).
+
+        Returns
+        -------
+        ndarray of shape (n_states_, min(k, n_states_))
+        """
+        k = self._check_k(k)
         return self._spectrum()[2][:, :k]
 
     def timescales(self, k=None):
-        """Implied timescales ``-lagtime / log|lambda_i|`` (in trajectory steps), ``i >= 1``."""
-        w = np.abs(self.eigenvalues(None if k is None else k + 1)[1:])
+        """Implied timescales ``-lagtime / log|lambda_i|`` (in trajectory steps), ``i >= 1``.
+
+        Parameters
+        ----------
+        k : int, optional
+            How many (default: all ``n_states_ - 1``; a model with fewer states gives
+            fewer).
+
+        Returns
+        -------
+        ndarray of shape (min(k, n_states_ - 1),)
+            Slowest first; ``inf`` for an eigenvalue of modulus 1 (a disconnected
+            or periodic chain).
+        """
+        k = self._check_k(k, offset=1)
+        w = np.abs(self._spectrum()[0][:k][1:])
         with np.errstate(divide="ignore"):
             return -self.lagtime / np.log(np.clip(np.real(w), 1e-300, 1.0))
 
     def propagate(self, p0, n_steps=1):
-        """Distribution after ``n_steps`` model steps (``n_steps * lagtime`` frames)."""
+        """Distribution after ``n_steps`` model steps (``n_steps * lagtime`` frames).
+
+        Parameters
+        ----------
+        p0 : array-like of shape (n_states_,) or (n_distributions, n_states_)
+            Initial distribution(s) over the active set (order of ``active_set_``).
+        n_steps : int
+            Number of model steps, ``>= 0``.
+
+        Returns
+        -------
+        ndarray of the shape of ``p0``
+            ``p0 @ transition_matrix_ ** n_steps``.
+        """
         check_fitted(self, "transition_matrix_")
         p = np.asarray(p0, dtype=np.float64)
+        if p.ndim not in (1, 2) or p.shape[-1] != self.n_states_:
+            raise ValueError(
+                f"p0 must have shape ({self.n_states_},) or (n, {self.n_states_}): one "
+                f"probability per state of the active set; got shape {p.shape}."
+            )
+        if not np.isfinite(p).all() or (p < 0).any():
+            raise ValueError("p0 must hold finite, non-negative probabilities.")
+        if not isinstance(n_steps, numbers.Integral) or isinstance(n_steps, bool) or n_steps < 0:
+            raise ValueError(f"n_steps must be an int >= 0; got {n_steps!r}.")
         for _ in range(int(n_steps)):
             p = p @ self.transition_matrix_
         return p
 
     # ------------------------------------------------------------------ sets and paths
     def _as_set(self, states, name):
-        s = np.atleast_1d(np.asarray(states, dtype=np.int64))
+        s = np.atleast_1d(np.asarray(states))
+        if s.dtype.kind not in "iu" or s.ndim != 1:
+            raise ValueError(
+                f"{name} must be indices into the active set [0, {self.n_states_}); got {states!r}."
+            )
         if s.size == 0 or (s < 0).any() or (s >= self.n_states_).any():
             raise ValueError(
-                f"{name} must be non-empty indices into the active set [0, {self.n_states_}); got {states!r}."
+                f"{name} must be non-empty indices into the active set [0, {self.n_states_}); "
+                f"got {states!r}."
             )
-        return np.unique(s)
+        return np.unique(s.astype(np.int64))
 
     def mfpt(self, A, B):
         """Mean first-passage time (in trajectory steps) from set ``A`` to set ``B``.
 
         Solves ``m_i = lagtime + sum_j T_ij m_j`` outside ``B`` with ``m = 0`` on ``B``
         and averages over ``A`` weighted by the stationary distribution.
+
+        Parameters
+        ----------
+        A, B : int or array-like of int
+            Indices into the active set (rows of ``transition_matrix_``).
+
+        Returns
+        -------
+        float
         """
         check_fitted(self, "transition_matrix_")
         A, B = self._as_set(A, "A"), self._as_set(B, "B")
@@ -257,12 +439,26 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         return float(w @ m[A] / w.sum())
 
     def committor(self, A, B, *, forward=True):
-        """Forward (or backward) committor: probability to reach ``B`` before ``A``
-        (or, backward, to have come from ``A`` rather than ``B``)."""
+        """Forward (or backward) committor between two disjoint sets of states.
+
+        Parameters
+        ----------
+        A, B : int or array-like of int
+            Disjoint indices into the active set.
+        forward : bool
+            The probability to reach ``B`` before ``A``; with ``False``, the backward
+            committor: the probability to have come from ``A`` rather than ``B``.
+
+        Returns
+        -------
+        ndarray of shape (n_states_,)
+        """
         check_fitted(self, "transition_matrix_")
         A, B = self._as_set(A, "A"), self._as_set(B, "B")
         if np.intersect1d(A, B).size:
-            raise ValueError("A and B must be disjoint.")
+            raise ValueError(
+                f"A and B must be disjoint; both contain {np.intersect1d(A, B).tolist()}."
+            )
         T = self.transition_matrix_
         if not forward:
             pi = self.stationary_distribution_
@@ -278,7 +474,18 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         return q
 
     def pcca(self, n_metastable):
-        """PCCA+ metastable sets and memberships (see :func:`scidl.kinetics.pcca`)."""
+        """PCCA+ metastable sets and memberships (see :func:`scidl.kinetics.pcca`).
+
+        Parameters
+        ----------
+        n_metastable : int
+            Number of metastable sets, in ``[1, n_states_]``.
+
+        Returns
+        -------
+        PCCA
+            Memberships and sets over the active set.
+        """
         check_fitted(self, "transition_matrix_")
         return pcca(
             self.transition_matrix_,
@@ -288,21 +495,52 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         )
 
     # ------------------------------------------------------------------ data
+    def _active_index(self, d, outside):
+        """Positions of the labels ``d`` in ``active_set_``; ``outside`` for the others."""
+        pos = np.minimum(np.searchsorted(self.active_set_, d), self.n_states_ - 1)
+        return np.where(self.active_set_[pos] == d, pos, outside)
+
     def transform(self, dtrajs):
-        """Map original state labels to active-set indices (``-1`` outside the active set)."""
+        """Map state labels to active-set indices (``-1`` outside the active set).
+
+        Parameters
+        ----------
+        dtrajs : array-like of int, or a list of them
+            Discrete trajectories in the user's labels (any label ``>= 0``, seen in
+            ``fit`` or not).
+
+        Returns
+        -------
+        ndarray of int64, or a list of them
+            In the layout of ``dtrajs``: a list for a list, an array of the same shape
+            for an array.
+        """
         check_fitted(self, "transition_matrix_")
-        lut = np.full(self.count_matrix_.shape[0], -1, dtype=np.int64)
-        lut[self.active_set_] = np.arange(self.n_states_)
-        out = []
-        for d in as_dtrajs(dtrajs):
-            r = np.full(d.shape, -1, dtype=np.int64)
-            inside = d < lut.size
-            r[inside] = lut[d[inside]]
-            out.append(r)
-        return out if isinstance(dtrajs, list | tuple) and np.ndim(dtrajs[0]) >= 1 else out[0]
+        trajs, kind = dtrajs_and_kind(dtrajs)
+        out = [self._active_index(d, -1) for d in trajs]
+        if kind == "list":
+            return out
+        if kind == "2d":
+            return np.stack(out)
+        return out[0][:, None] if kind == "column" else out[0]
 
     def simulate(self, n_steps, *, start=None, random_state=None):
-        """Sample a trajectory of the model (one frame per ``lagtime``), in original labels."""
+        """Sample a trajectory of the model (one frame per ``lagtime``), in the user's labels.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of frames (the start included).
+        start : int, optional
+            Start state (a label of the active set); default: drawn from the stationary
+            distribution.
+        random_state : None, int or numpy.random.Generator
+            Seed.
+
+        Returns
+        -------
+        ndarray of int64 of shape (n_steps,)
+        """
         check_fitted(self, "transition_matrix_")
         if start is None:
             rng = np.random.default_rng(make_seed(random_state))
@@ -311,7 +549,10 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         else:
             where = np.flatnonzero(self.active_set_ == start)
             if where.size == 0:
-                raise ValueError(f"start state {start} is not in the active set.")
+                raise ValueError(
+                    f"start must be a state label of the active set; got {start!r}, which is "
+                    "not in active_set_."
+                )
             start_i = int(where[0])
             seed = make_seed(random_state)
         traj = sample_markov_chain(
@@ -348,6 +589,7 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
         Returns
         -------
         float
+            The score.
 
         Notes
         -----
@@ -376,7 +618,9 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from scidl.data._markov_chains import sample_markov_chain
+        >>> import numpy as np
+        >>> from scidl.data import sample_markov_chain
+        >>> from scidl.kinetics import MarkovStateModel
         >>> P = np.array([[0.9, 0.1], [0.05, 0.95]])
         >>> train, test = sample_markov_chain(P, 20000, n_chains=2, random_state=0)
         >>> msm = MarkovStateModel(lagtime=1).fit(train)
@@ -396,11 +640,12 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
             return float(np.trace(2.0 * s[:, None] * B - (s[:, None] * A * s[None, :]) @ E))
         La = inv_sqrt(A, 1e-10, name="the projected test C00")
         Le = inv_sqrt(E, 1e-10, name="the projected test Ctt")
-        return _schatten(La.T @ B @ Le, 1 if method == "VAMP1" else 2)
+        return schatten_sum(La.T @ B @ Le, 1 if method == "VAMP1" else 2)
 
     def _koopman_svd(self):
         """``U, S, V`` of the empirical symmetrised Koopman matrix (see :meth:`score`)."""
-        C = self.count_matrix_[np.ix_(self.active_set_, self.active_set_)]
+        active = np.searchsorted(self.states_, self.active_set_)
+        C = self.count_matrix_[np.ix_(active, active)]
         r0, rt = np.sqrt(C.sum(axis=1)), np.sqrt(C.sum(axis=0))
         # C00^(-1/2) (C00 T) Ctt^(-1/2) with diagonal C00, Ctt
         K = r0[:, None] * self.transition_matrix_ / rt[None, :]
@@ -410,14 +655,8 @@ class MarkovStateModel(PersistenceMixin, BaseEstimator):
     def _active_test_counts(self, dtrajs):
         """Sliding-window counts of ``dtrajs`` between active states, in active-set order."""
         n = self.n_states_
-        lut = np.full(self.count_matrix_.shape[0], n, dtype=np.int64)
-        lut[self.active_set_] = np.arange(n)
-        mapped = []
-        for d in as_dtrajs(dtrajs):
-            m = np.full(d.shape, n, dtype=np.int64)  # n: every state outside the active set
-            inside = d < lut.size
-            m[inside] = lut[d[inside]]
-            mapped.append(m)
+        # n stands for every state outside the active set
+        mapped = [self._active_index(d, n) for d in as_dtrajs(dtrajs)]
         D = count_transitions(mapped, self.lagtime, mode="sliding", n_states=n + 1)[:n, :n]
         if D.sum() <= 0:
             raise ValueError(

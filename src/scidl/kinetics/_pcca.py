@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg
 import scipy.optimize
+
+from scidl.data import check_transition_matrix
 
 __all__ = ["PCCA", "pcca"]
 
@@ -24,9 +27,26 @@ class PCCA:
     sets : list of ndarray
         States assigned to each metastable set.
     coarse_transition_matrix : ndarray of shape (n_metastable, n_metastable)
+        Transition matrix between the metastable sets,
+        ``(chi^T Pi chi)^-1 chi^T Pi T chi``.
     coarse_stationary_distribution : ndarray of shape (n_metastable,)
+        Stationary weight of each set, ``chi^T pi``.
     crispness : float
-        ``trace(D^-1 chi^T Pi chi)`` in ``(0, n_metastable]``; ``n_metastable`` means crisp sets.
+        ``trace(D^-1 chi^T Pi chi)`` in ``(0, n_metastable]``; ``n_metastable`` means
+        crisp sets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import pcca
+    >>> P = np.array([[0.9, 0.1, 0.0], [0.1, 0.8, 0.1], [0.0, 0.1, 0.9]])
+    >>> result = pcca(P, np.full(3, 1 / 3), 2)
+    >>> result.memberships.round(2)  # the middle state is shared
+    array([[1. , 0. ],
+           [0.5, 0.5],
+           [0. , 1. ]])
+    >>> result.coarse_stationary_distribution.round(2)
+    array([0.5, 0.5])
     """
 
     memberships: np.ndarray
@@ -70,7 +90,7 @@ def _dominant_basis(T, pi, m, reversible):
 
 
 def _inner_simplex(X):
-    """Indices of the ``m`` rows of ``X`` that span the largest simplex (Weber and Galliat, 2002)."""
+    """Indices of the ``m`` rows of ``X`` spanning the largest simplex (Weber and Galliat, 2002)."""
     n, m = X.shape
     idx = np.empty(m, dtype=np.int64)
     Y = X[:, 1:].copy()
@@ -108,16 +128,53 @@ def pcca(
     crispness ``sum_J (A^T A)_JJ / A_0J`` over the free block of ``A`` while feasibility
     (``chi >= 0``, rows summing to one) is restored after each step.
 
+    Parameters
+    ----------
+    transition_matrix : array-like of shape (n_states, n_states)
+        Row-stochastic transition matrix (of the active set of an MSM).
+    stationary_distribution : array-like of shape (n_states,)
+        Its stationary distribution ``pi``.
+    n_metastable : int
+        Number of metastable sets, in ``[1, n_states]``.
+    reversible : bool
+        Use the ``pi``-symmetrised eigenvectors (detailed balance); otherwise Schur
+        vectors.
+    optimize : bool
+        Improve the inner-simplex solution by Nelder-Mead on the crispness.
+
     Returns
     -------
     PCCA
+        Memberships, crisp assignments and sets, the coarse-grained chain.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data import SWISSROLL_TRANSITION_MATRIX
+    >>> from scidl.kinetics import pcca, stationary_distribution
+    >>> P = SWISSROLL_TRANSITION_MATRIX  # two pairs of states, 0-1 and 2-3
+    >>> result = pcca(P, stationary_distribution(P), 2)
+    >>> result.assignments
+    array([0, 0, 1, 1])
+    >>> result.coarse_transition_matrix.round(3)
+    array([[0.985, 0.015],
+           [0.015, 0.985]])
     """
-    T = np.asarray(transition_matrix, dtype=np.float64)
-    pi = np.asarray(stationary_distribution, dtype=np.float64)
+    T = check_transition_matrix(transition_matrix)
     n = T.shape[0]
+    pi = np.asarray(stationary_distribution, dtype=np.float64)
+    if pi.shape != (n,) or not np.isfinite(pi).all() or (pi < 0).any():
+        raise ValueError(
+            f"stationary_distribution must be {n} finite non-negative numbers; got shape "
+            f"{pi.shape}."
+        )
+    if (
+        not isinstance(n_metastable, numbers.Integral)
+        or isinstance(n_metastable, bool)
+        or not 1 <= n_metastable <= n
+    ):
+        raise ValueError(f"n_metastable must be an int in [1, {n}]; got {n_metastable!r}.")
     m = int(n_metastable)
-    if not 1 <= m <= n:
-        raise ValueError(f"n_metastable must be in [1, {n}]; got {n_metastable!r}.")
     if m == 1:
         chi = np.ones((n, 1))
     else:

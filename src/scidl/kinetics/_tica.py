@@ -5,8 +5,8 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import torch
 
-from scidl.kinetics._covariance import _TORCH_DEVICE
 from scidl.kinetics._vamp import _LaggedDecomposition
 from scidl.numerics import inv_sqrt
 from scidl.utils import InstanceOf, Interval, Options, check_fitted
@@ -15,20 +15,21 @@ __all__ = ["TICA"]
 
 
 class TICA(_LaggedDecomposition):
-    """Time-lagged independent component analysis (Molgedey-Schuster; Perez-Hernandez et al., 2013).
+    """Time-lagged independent component analysis (TICA).
 
-    Solves the generalised eigenproblem ``C0t r = lambda C00 r`` with the reversibly
-    symmetrised covariances: the components are the linear combinations of features
-    with maximal autocorrelation at ``lagtime``, i.e. the best linear approximations of
-    the slowest eigenfunctions of the transfer operator.
+    Molgedey and Schuster (1994); Perez-Hernandez et al. (2013). Solves the generalised
+    eigenproblem ``C0t r = lambda C00 r`` with the reversibly symmetrised covariances:
+    the components are the linear combinations of features with maximal
+    autocorrelation at ``lagtime``, i.e. the best linear approximations of the slowest
+    eigenfunctions of the transfer operator.
 
     Parameters
     ----------
     lagtime : int
         Lag in steps.
-    dim : int, optional
-        Number of components kept. Give at most one of ``dim`` and ``var_cutoff``;
-        with neither, all components are kept.
+    n_components : int, optional
+        Number of components kept. Give at most one of ``n_components`` and
+        ``var_cutoff``; with neither, all components are kept.
     var_cutoff : float in (0, 1], optional
         Keep the fewest components whose kinetic variance ``sum(lambda_i^2)`` reaches
         this fraction of the total.
@@ -42,23 +43,32 @@ class TICA(_LaggedDecomposition):
         ``epsilon`` times the largest are dropped. This is the documented regularisation
         of collinear or constant features; if every feature is constant, ``fit`` raises
         ``ValueError``.
-    device : None, str or torch.device
-        Where the covariance products are computed (``None``: NumPy; ``"cuda"`` for a GPU;
-        see :class:`Covariance`).
-    chunksize : int
+    device : "auto", "cpu", "cuda" or torch.device
+        Where the covariances are accumulated (see :class:`Covariance`); ``"auto"``
+        takes a GPU when there is one.
+    chunk_size : int
         Frames per block when accumulating covariances.
 
     Attributes
     ----------
-    eigenvalues_ : ndarray of shape (dim,)
+    eigenvalues_ : ndarray of shape (n_components,)
         Autocorrelations of the components at ``lagtime``, largest magnitude first.
-    components_ : ndarray of shape (n_features, dim)
+    components_ : ndarray of shape (n_features, n_components)
         Coefficients of the components; ``components_.T @ cov_00_ @ components_ = I``.
-    timescales_ : ndarray of shape (dim,)
+    timescales_ : ndarray of shape (n_components,)
         Implied timescales ``-lagtime / log|lambda_i|`` in steps.
-    mean_, cov_00_, cov_0t_ : ndarray
-        The symmetrised mean and covariances.
+    koopman_matrix_ : ndarray of shape (n_features, n_features)
+        Least-squares propagator ``C00^+ C0t`` of the mean-free features (symmetrised
+        covariances).
+    mean_, mean_t_ : ndarray of shape (n_features,)
+        The symmetrised mean (both equal: the reversible estimate pools ``x_t`` and
+        ``x_{t+tau}``).
+    cov_00_, cov_0t_ : ndarray of shape (n_features, n_features)
+        The symmetrised instantaneous and time-lagged covariances.
+    cov_tt_ : None
+        Not computed (the symmetrised ``Ctt`` is ``cov_00_``).
     n_features_in_ : int
+        Number of features seen in ``fit``.
 
     Notes
     -----
@@ -68,49 +78,56 @@ class TICA(_LaggedDecomposition):
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import TICA
     >>> rng = np.random.default_rng(0)
     >>> X = np.zeros((5000, 2))
     >>> for t in range(1, 5000):
     ...     X[t] = [0.99, 0.5] * X[t - 1] + rng.normal(size=2)
-    >>> tica = TICA(lagtime=1, dim=1).fit(X)
+    >>> tica = TICA(lagtime=1, n_components=1).fit(X)
     >>> round(float(tica.eigenvalues_[0]), 2)
     0.99
+    >>> tica.transform(X).shape
+    (5000, 1)
     """
 
     _reversible = True
     _parameter_constraints = {
         "lagtime": [Interval(numbers.Integral, 1, None)],
-        "dim": [Interval(numbers.Integral, 1, None), None],
+        "n_components": [Interval(numbers.Integral, 1, None), None],
         "var_cutoff": [Interval(numbers.Real, 0, 1, closed="right"), None],
         "scaling": [Options("kinetic_map", "commute_map"), None],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="left")],
-        "device": [InstanceOf(str), None, _TORCH_DEVICE],
-        "chunksize": [Interval(numbers.Integral, 1, None)],
+        "device": [InstanceOf(str, torch.device)],
+        "chunk_size": [Interval(numbers.Integral, 1, None)],
     }
 
     def __init__(
         self,
         lagtime=1,
-        dim=None,
+        n_components=None,
         *,
         var_cutoff=None,
         scaling=None,
         epsilon=1e-6,
-        device=None,
-        chunksize=100_000,
+        device="auto",
+        chunk_size=100_000,
     ):
         self.lagtime = lagtime
-        self.dim = dim
+        self.n_components = n_components
         self.var_cutoff = var_cutoff
         self.scaling = scaling
         self.epsilon = epsilon
         self.device = device
-        self.chunksize = chunksize
+        self.chunk_size = chunk_size
 
     def _validate(self):
         super()._validate()
-        if self.dim is not None and self.var_cutoff is not None:
-            raise ValueError("Give at most one of dim and var_cutoff; got both.")
+        if self.n_components is not None and self.var_cutoff is not None:
+            raise ValueError(
+                "Give at most one of n_components and var_cutoff; got "
+                f"n_components={self.n_components!r} and var_cutoff={self.var_cutoff!r}."
+            )
 
     def _decompose(self):
         self._store_covariances()

@@ -8,20 +8,24 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+import torch
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 
 from scidl.base import PersistenceMixin
-from scidl.kinetics._covariance import _TORCH_DEVICE, Covariance
+from scidl.kinetics._covariance import Covariance
 from scidl.kinetics._data import as_trajectories, trajectories_and_kind
+from scidl.kinetics._linalg import schatten_sum
 from scidl.numerics import inv_sqrt
-from scidl.utils import InstanceOf, Interval, check_fitted, make_seed, validate_params
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    check_fitted,
+    make_seed,
+    resolve_device,
+    validate_params,
+)
 
 __all__ = ["VAMP", "vamp_cross_validate"]
-
-
-def _schatten(M, r):
-    s = np.linalg.svd(M, compute_uv=False)
-    return float(np.sum(s**r))
 
 
 class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
@@ -38,7 +42,7 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
             reversible=self._reversible,
             bessel=False,
             device=self.device,
-            chunksize=self.chunksize,
+            chunk_size=self.chunk_size,
         )
 
     def fit(self, X, y=None, *, weights=None):
@@ -59,6 +63,7 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
 
     def _validate(self):
         validate_params(self)
+        resolve_device(self.device)  # "cuda" without a GPU fails here, before any work
 
     def _store_covariances(self):
         c = self._cov
@@ -68,10 +73,11 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
         self.n_features_in_ = c.n_features_in_
 
     def _n_components(self, values):
-        return len(values) if self.dim is None else min(self.dim, len(values))
+        n = self.n_components
+        return len(values) if n is None else min(n, len(values))
 
     def transform(self, X):
-        """Project onto the first ``dim`` slow components (a list in gives a list out)."""
+        """Project onto the first ``n_components`` slow components (a list in gives a list out)."""
         check_fitted(self, "components_")
         trajs, kind = trajectories_and_kind(
             X, n_features=self.n_features_in_, owner=type(self).__name__
@@ -124,7 +130,7 @@ class _LaggedDecomposition(PersistenceMixin, TransformerMixin, BaseEstimator):
             return float(const + np.trace(2.0 * S @ B - S @ A @ S @ C))
         La = inv_sqrt(A, self.epsilon, name="projected C00")
         Lc = inv_sqrt(C, self.epsilon, name="projected Ctt")
-        return const + _schatten(La.T @ B @ Lc, 1 if method == "VAMP1" else 2)
+        return const + schatten_sum(La.T @ B @ Lc, 1 if method == "VAMP1" else 2)
 
 
 class VAMP(_LaggedDecomposition):
@@ -138,7 +144,7 @@ class VAMP(_LaggedDecomposition):
     ----------
     lagtime : int
         Lag in steps.
-    dim : int, optional
+    n_components : int, optional
         Number of singular functions kept (default: all).
     epsilon : float
         Relative cut-off for the whitening: directions of ``C00`` (or ``Ctt``) with
@@ -148,23 +154,31 @@ class VAMP(_LaggedDecomposition):
         if the features span the constants (e.g. one-hot state indicators), the first
         singular value is the trivial 1; for one-hot features ``koopman_matrix_`` is
         then exactly the maximum-likelihood (row-normalised) transition matrix.
-    device : None, str or torch.device
-        Where the covariance products are computed (``None``: NumPy; see
-        :class:`Covariance`).
-    chunksize : int
+    device : "auto", "cpu", "cuda" or torch.device
+        Where the covariances are accumulated (see :class:`Covariance`); ``"auto"``
+        takes a GPU when there is one.
+    chunk_size : int
         Frames per block when accumulating covariances.
 
     Attributes
     ----------
-    singular_values_ : ndarray of shape (dim,)
-    components_ : ndarray of shape (n_features, dim)
+    singular_values_ : ndarray of shape (n_components,)
+        Singular values of the whitened Koopman matrix, largest first.
+    components_ : ndarray of shape (n_features, n_components)
         Left singular functions' coefficients (instantaneous space).
-    right_components_ : ndarray of shape (n_features, dim)
+    right_components_ : ndarray of shape (n_features, n_components)
         Right singular functions' coefficients (time-lagged space).
+    timescales_ : ndarray of shape (n_components,)
+        ``-lagtime / log(s_i)`` in steps.
     koopman_matrix_ : ndarray of shape (n_features, n_features)
         Least-squares propagator ``C00^+ C0t`` of the mean-free features:
         ``x_{t+tau} - mean_t ~ (x_t - mean) @ koopman_matrix_``.
-    mean_, mean_t_, cov_00_, cov_0t_, cov_tt_ : ndarray
+    mean_, mean_t_ : ndarray of shape (n_features,)
+        Means of the instantaneous and of the time-lagged frames.
+    cov_00_, cov_0t_, cov_tt_ : ndarray of shape (n_features, n_features)
+        Instantaneous, time-lagged and lagged-instantaneous covariances.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
 
     Notes
     -----
@@ -176,29 +190,41 @@ class VAMP(_LaggedDecomposition):
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import VAMP
     >>> X = np.cumsum(np.random.default_rng(0).normal(size=(2000, 2)), axis=0)
-    >>> VAMP(lagtime=5, dim=1).fit(X).transform(X).shape
+    >>> vamp = VAMP(lagtime=5, n_components=1).fit(X)
+    >>> vamp.transform(X).shape
     (2000, 1)
+    >>> round(vamp.score(X), 2)  # 1 for the constant + s_1^2 of a slow random walk
+    1.99
     """
 
     _parameter_constraints = {
         "lagtime": [Interval(numbers.Integral, 1, None)],
-        "dim": [Interval(numbers.Integral, 1, None), None],
+        "n_components": [Interval(numbers.Integral, 1, None), None],
         "epsilon": [Interval(numbers.Real, 0, 1, closed="left")],
         "remove_mean": [InstanceOf(bool)],
-        "device": [InstanceOf(str), None, _TORCH_DEVICE],
-        "chunksize": [Interval(numbers.Integral, 1, None)],
+        "device": [InstanceOf(str, torch.device)],
+        "chunk_size": [Interval(numbers.Integral, 1, None)],
     }
 
     def __init__(
-        self, lagtime=1, dim=None, *, epsilon=1e-6, remove_mean=True, device=None, chunksize=100_000
+        self,
+        lagtime=1,
+        n_components=None,
+        *,
+        epsilon=1e-6,
+        remove_mean=True,
+        device="auto",
+        chunk_size=100_000,
     ):
         self.lagtime = lagtime
-        self.dim = dim
+        self.n_components = n_components
         self.epsilon = epsilon
         self.remove_mean = remove_mean
         self.device = device
-        self.chunksize = chunksize
+        self.chunk_size = chunk_size
 
     def _decompose(self):
         self._store_covariances()
@@ -230,37 +256,68 @@ class VAMP(_LaggedDecomposition):
         return out if kind == "list" else (out[0] if kind == "2d" else np.stack(out))
 
 
-def _blocks(trajs, blocksize):
+def _blocks(trajs, block_size):
     out = []
     for t in trajs:
-        for s in range(0, t.shape[0], blocksize):
-            out.append(t[s : s + blocksize])
+        for s in range(0, t.shape[0], block_size):
+            out.append(t[s : s + block_size])
     return out
 
 
 def vamp_cross_validate(
-    estimator, X, *, n_splits=5, blocksize=None, score_method="VAMP2", random_state=None
+    estimator, X, *, n_splits=5, block_size=None, score_method="VAMP2", random_state=None
 ):
     """Cross-validated VAMP score of a TICA or VAMP estimator.
 
-    The trajectories are cut into contiguous blocks (default: 10 per trajectory, at
-    least ``4 * lagtime`` frames), the blocks are shuffled into ``n_splits`` folds, and
-    each fold is scored by a clone fitted on the other folds. Blocks keep lagged pairs
-    intact, which row-wise K-fold splitting would not.
+    The trajectories are cut into contiguous blocks, the blocks are shuffled into
+    ``n_splits`` folds, and each fold is scored by a clone fitted on the other folds.
+    Blocks keep lagged pairs intact, which row-wise K-fold splitting would not.
+
+    Parameters
+    ----------
+    estimator : TICA or VAMP
+        The template (cloned for each fold; it is not fitted itself).
+    X : array-like of shape (n_frames, n_features), or a list of them
+        One trajectory or several.
+    n_splits : int
+        Number of folds, at least 2.
+    block_size : int, optional
+        Frames per block. Default: a tenth of the shortest trajectory, at least
+        ``4 * lagtime``. Blocks not longer than ``lagtime`` (the ends of trajectories)
+        hold no lagged pair and are dropped.
+    score_method : {"VAMP1", "VAMP2", "VAMPE"}
+        The score (see the estimator's ``score``).
+    random_state : None or int
+        Seed of the shuffling of the blocks into folds.
 
     Returns
     -------
     ndarray of shape (n_splits,)
-    """
-    from sklearn.base import clone
+        The score of each fold.
 
-    if not isinstance(n_splits, numbers.Integral) or n_splits < 2:
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.kinetics import VAMP, vamp_cross_validate
+    >>> X = np.cumsum(np.random.default_rng(0).normal(size=(2000, 2)), axis=0)
+    >>> scores = vamp_cross_validate(VAMP(lagtime=5, n_components=1), X, n_splits=3,
+    ...                              random_state=0)
+    >>> scores.shape, bool((scores > 1.5).all())
+    ((3,), True)
+    """
+    if not isinstance(n_splits, numbers.Integral) or isinstance(n_splits, bool) or n_splits < 2:
         raise ValueError(f"n_splits must be an int >= 2; got {n_splits!r}.")
+    if block_size is not None and (
+        not isinstance(block_size, numbers.Integral)
+        or isinstance(block_size, bool)
+        or block_size < 1
+    ):
+        raise ValueError(f"block_size must be None or an int >= 1; got {block_size!r}.")
     trajs = as_trajectories(X)
     tau = estimator.lagtime
-    if blocksize is None:
-        blocksize = max(4 * tau, min(t.shape[0] for t in trajs) // 10)
-    blocks = [b for b in _blocks(trajs, int(blocksize)) if b.shape[0] > tau]
+    if block_size is None:
+        block_size = max(4 * tau, min(t.shape[0] for t in trajs) // 10)
+    blocks = [b for b in _blocks(trajs, int(block_size)) if b.shape[0] > tau]
     if len(blocks) < n_splits:
         raise ValueError(
             f"only {len(blocks)} blocks longer than lagtime={tau}; need >= n_splits={n_splits}."
