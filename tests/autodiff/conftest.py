@@ -1,4 +1,4 @@
-"""One BLAS thread: on a shared machine multi-threaded OpenBLAS spins and slows small matmuls 100x."""
+"""One BLAS thread: on a shared machine multi-threaded OpenBLAS spins and slows small matmuls."""
 
 import pytest
 import torch

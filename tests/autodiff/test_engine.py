@@ -74,7 +74,8 @@ def _reduction_axes(ndim):
 def graphs(draw):
     n = draw(st.integers(1, 4))
     k = draw(st.integers(1, 4))
-    # leaves: (n, k), (3, n, k) (three axes to permute and reduce) and up to two more, all broadcasting to (3, n, k)
+    # leaves: (n, k), (3, n, k) (three axes to permute and reduce) and up to two more,
+    # all broadcasting to (3, n, k)
     shapes = draw(
         st.lists(
             st.sampled_from([(n, k), (k,), (1, k), (n, 1), (), (3, n, k)]), min_size=0, max_size=2

@@ -5,7 +5,6 @@ import pytest
 import torch
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from scidl.autodiff import MLP, SGD, MLPClassifier, softmax_cross_entropy
 from scidl.data import load_mnist, make_moons, train_test_split_stratified
@@ -81,11 +80,6 @@ def test_invalid_hyperparameters_and_unfitted():
 
     with pytest.raises(NotFittedError):
         MLPClassifier().predict(X)
-
-
-@parametrize_with_checks([MLPClassifier((8,), max_epochs=3, random_state=0)])
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 @pytest.mark.parametrize("activation", ["elu", "gelu", "softplus", "gaussian"])

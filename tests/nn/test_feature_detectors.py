@@ -1,4 +1,4 @@
-"""Feature detectors of an MLP: weights as images, top-activating inputs, activation maximisation."""
+"""Feature detectors of an MLP: weights as images, top-activating inputs, activation maximum."""
 
 import numpy as np
 import pytest

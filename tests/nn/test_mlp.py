@@ -90,6 +90,30 @@ def test_predictions_do_not_depend_on_batch_composition_in_float32(xor):
     np.testing.assert_allclose(single, full[:1], rtol=1e-5, atol=1e-7)
 
 
+@pytest.mark.parametrize("cls", [MLPClassifier, MLPRegressor])
+def test_batch_dependence_is_float32_rounding_and_gone_in_float64(cls):
+    """Issue 11: sklearn's check_methods_subset_invariance (atol 1e-7) can fail in float32.
+
+    A row predicted alone or within a batch goes through different BLAS kernels (which
+    ones depends on the batch size and the thread count, so the check passes or fails
+    with the machine). The difference must stay at float32 rounding, a few ulps of the
+    outputs' scale; in float64 the check passes. No expected failure is declared: the
+    conformance test is strict and this check passes for float64 and some float32 nets.
+    """
+    from sklearn.utils.estimator_checks import check_methods_subset_invariance
+
+    rng = np.random.RandomState(0)
+    X = 3 * rng.uniform(size=(20, 3))  # the check's own data
+    y = (X[:, 0] > 1.5).astype(int) + (X[:, 1] > 1.5)
+    est = cls(**FAST).fit(X, y)
+    method = est.decision_function if cls is MLPClassifier else est.predict
+    full = method(X)
+    rows = np.concatenate([method(X[i : i + 1]) for i in range(len(X))])
+    scale = np.abs(full).max()
+    assert np.abs(full - rows).max() <= 16 * np.finfo(np.float32).eps * scale
+    check_methods_subset_invariance(cls.__name__, cls(**FAST, dtype="float64"))
+
+
 @pytest.mark.parametrize(
     "X, y, exc, match",
     [
@@ -205,7 +229,7 @@ def test_initialisation_matches_glorot_bounds():
 
 @pytest.mark.slow
 def test_mnist_sample_default_mlp_at_least_as_accurate_as_sklearn():
-    """Issue 2: defaults on 4,000 of the 5,000-image MNIST sample vs sklearn's MLP of the same size."""
+    """Issue 2: defaults on 4,000 of the 5,000-image MNIST sample vs sklearn's MLP of that size."""
     from sklearn.neural_network import MLPClassifier as SkMLP
 
     from scidl.data import load_mnist, train_test_split_stratified

@@ -70,7 +70,7 @@ def test_named_rules_equal_their_torch_optimizer(method, name):
 def test_gradient_descent_on_quadratic_contracts_at_the_known_rate():
     fn = get_test_function("quadratic")
     lr = 0.02
-    path = trace("gd", fn, steps=10, lr=lr)
+    path = trace("sgd", fn, steps=10, lr=lr)
     # each coordinate is multiplied by (1 - lr * eigenvalue) per step
     expected = np.array(fn.x0) * np.array([1 - lr * 1.0, 1 - lr * 20.0]) ** np.arange(11)[:, None]
     np.testing.assert_allclose(path, expected, rtol=1e-12)
@@ -80,7 +80,7 @@ def test_newton_one_step_on_quadratic_and_stuck_at_saddle():
     assert steps_to_tolerance(trace("newton", "quadratic", steps=3), "quadratic", 1e-12) == 1
     path = trace("newton", "saddle", steps=50)
     assert np.linalg.norm(path[-1]) < 1e-8  # Newton seeks any stationary point: the saddle
-    assert steps_to_tolerance(trace("gd", "saddle", steps=500), "saddle", 1e-4) is not None
+    assert steps_to_tolerance(trace("sgd", "saddle", steps=500), "saddle", 1e-4) is not None
 
 
 def test_any_torch_optimizer_and_factory():
@@ -92,20 +92,42 @@ def test_any_torch_optimizer_and_factory():
 
 def test_compare_table_and_early_stop():
     table = compare_optimizers(
-        ["gd", "newton", "lbfgs"], ["quadratic", "saddle"], tol=1e-4, max_steps=500
+        ["sgd", "newton", "lbfgs"], ["quadratic", "saddle"], tol=1e-4, max_steps=500
     )
     assert table["newton"]["quadratic"] == 1
     assert table["newton"]["saddle"] is None
     assert table["lbfgs"]["quadratic"] is not None
     text = format_table(table, max_steps=500)
     assert ">500" in text and "quadratic" in text
-    assert len(trace("gd", "quadratic", steps=10_000, until=1e-3)) < 400
+    assert len(trace("sgd", "quadratic", steps=10_000, until=1e-3)) < 400
+
+
+def test_optimizer_names_are_those_of_the_training_loop():
+    """Issue 10: one name per optimizer ("gd" was "sgd" in the training loop)."""
+    from scidl.training import OPTIMIZERS
+
+    assert set(METHODS) == set(OPTIMIZERS) | {"newton"}
+    assert set(TORCH_EQUIVALENTS) == set(OPTIMIZERS)
+    for name, (cls, fixed) in OPTIMIZERS.items():
+        assert TORCH_EQUIVALENTS[name][0] is cls
+        if name != "lbfgs":
+            assert METHODS[name][1] == fixed  # same momentum, nesterov... as in training
+    for fn in TEST_FUNCTIONS.values():
+        assert set(fn.lr) == {"sgd", "adaptive"}
+
+
+def test_adamw_decay_pulls_towards_zero_where_adam_does_not():
+    """AdamW's decoupled decay shrinks the iterates: they settle short of the minimum (1, 1)."""
+    adam = trace("adam", "rosenbrock", steps=3000, lr=0.02)
+    adamw = trace("adamw", "rosenbrock", steps=3000, lr=0.02, weight_decay=0.1)
+    assert np.linalg.norm(adam[-1] - [1.0, 1.0]) < 1e-2
+    assert np.linalg.norm(adamw[-1]) < np.linalg.norm(adam[-1]) - 0.05
 
 
 def test_errors():
     with pytest.raises(ValueError, match="optimizer must be one of"):
         trace("sgd2", "quadratic")
     with pytest.raises(ValueError, match="function must be one of"):
-        trace("gd", "nope")
+        trace("sgd", "nope")
     with pytest.raises(TypeError):
         trace(3, "quadratic")

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 from scipy.linalg import subspace_angles
+from sklearn.utils.estimator_checks import check_transformer_preserve_dtypes
 
 import scidl
 from scidl.unsupervised import (
@@ -13,6 +14,7 @@ from scidl.unsupervised import (
     ConvAutoencoder,
     ConvAutoencoderModule,
 )
+from scidl.utils import parameter_constraints
 
 
 def _gap_data(n=500, d=8, seed=0):
@@ -197,3 +199,80 @@ def test_conv_autoencoder_bad_input():
         ConvAutoencoder(max_epochs=1).fit(np.ones((4, 9)))
     with pytest.raises(ValueError, match="odd"):
         ConvAutoencoder(kernel_size=4, max_epochs=1).fit(np.ones((4, 8, 8)))
+
+
+# -- dtypes: arrays come back in the input's float dtype, whatever the network's -------------
+@pytest.mark.parametrize("net_dtype", ["float32", "float64"])
+@pytest.mark.parametrize("in_dtype", [np.float32, np.float64])
+def test_outputs_keep_the_input_float_dtype(net_dtype, in_dtype):
+    X = _gap_data(n=60).astype(in_dtype)
+    ae = Autoencoder((4,), 2, max_epochs=1, dtype=net_dtype, random_state=0).fit(X)
+    Z = ae.transform(X)
+    assert Z.dtype == in_dtype and ae.fit_transform(X).dtype == in_dtype
+    assert ae.reconstruct(X).dtype == in_dtype
+    assert ae.inverse_transform(Z).dtype == in_dtype
+    assert ae.transform(np.rint(X).astype(np.int64)).dtype == np.float64  # ints: float64
+    images = np.random.default_rng(0).random((8, 6, 6)).astype(in_dtype)
+    cae = ConvAutoencoder((2,), 3, max_epochs=1, dtype=net_dtype, random_state=0).fit(images)
+    assert cae.transform(images).dtype == in_dtype
+    assert cae.reconstruct(images).dtype == in_dtype
+    assert cae.inverse_transform(cae.transform(images)).dtype == in_dtype
+
+
+def test_sklearn_preserve_dtypes_check_and_true_tags():
+    ae = Autoencoder((4,), 2, max_epochs=1, random_state=0)
+    assert ae.__sklearn_tags__().transformer_tags.preserves_dtype == ["float64", "float32"]
+    check_transformer_preserve_dtypes("Autoencoder", ae)
+    tags = ConvAutoencoder().__sklearn_tags__()
+    # ConvAutoencoder takes images (n, H, W) or (n, C, H, W) and rejects tables
+    assert not tags.input_tags.two_d_array and tags.input_tags.three_d_array
+    assert tags.transformer_tags.preserves_dtype == ["float64", "float32"]
+
+
+# -- the one chunked inference loop ------------------------------------------------------
+def test_results_across_inference_chunks_match_one_pass():
+    X = np.random.default_rng(1).normal(size=(4100, 3))  # more rows than one chunk (4096)
+    ae = Autoencoder((4,), 2, max_epochs=1, batch_size=1024, random_state=0).fit(X)
+    xt = torch.as_tensor(X, dtype=torch.float32)
+    with torch.no_grad():
+        codes, recon = ae.module_.encode(xt).numpy(), ae.module_(xt)
+    np.testing.assert_allclose(ae.transform(X), codes, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(ae.reconstruct(X), recon.numpy(), rtol=1e-6, atol=1e-7)
+    expected = -float(((recon.double() - xt.double()) ** 2).mean())
+    assert ae.score(X) == pytest.approx(expected, rel=1e-6)
+
+
+def test_read_only_input(tmp_path):
+    X = _gap_data(n=50)
+    np.save(tmp_path / "x.npy", X)
+    mm = np.load(tmp_path / "x.npy", mmap_mode="r")
+    ae = Autoencoder((4,), 2, max_epochs=1, random_state=0).fit(mm)
+    np.testing.assert_array_equal(ae.transform(mm), ae.transform(X))
+    assert ae.score(mm) == ae.score(X)
+
+
+# -- hyperparameters and modules -----------------------------------------------------------
+def test_constraints_are_declared_once_and_merged_along_the_mro():
+    for cls in (Autoencoder, ConvAutoencoder):
+        table = parameter_constraints(cls)
+        assert set(cls().get_params()) == set(table)
+        assert "n_components" not in vars(cls)["_parameter_constraints"]  # on the shared base
+    assert cls().get_params()["device"] == "auto"
+
+
+def test_module_constructors_and_reset_parameters():
+    net = ConvAutoencoderModule(in_shape=(1, 9, 7), n_components=3, channels=(2,))
+    assert net.in_shape == (1, 9, 7) and "in_shape=(1, 9, 7)" in repr(net)
+    with pytest.raises(ValueError, match="in_shape"):
+        ConvAutoencoderModule((9, 7), 3)
+    with pytest.raises(ValueError, match="odd"):
+        ConvAutoencoderModule((1, 9, 7), 3, kernel_size=4)
+    dense = AutoencoderModule(5, 2, (3,), activation="tanh")
+    assert "in_features=5, n_components=2" in repr(dense) and "'tanh'" in repr(dense)
+    for module in (net, dense):
+        torch.manual_seed(0)
+        module.reset_parameters()
+        first = [p.detach().clone() for p in module.parameters()]
+        torch.manual_seed(0)
+        module.reset_parameters()
+        assert all(torch.equal(a, b) for a, b in zip(first, module.parameters()))

@@ -30,8 +30,22 @@ __all__ = ["Value", "as_value", "unbroadcast", "softmax_cross_entropy", "mse_los
 def unbroadcast(grad, shape):
     """Sum ``grad`` down to ``shape``: undo NumPy broadcasting in the backward pass.
 
+    Parameters
+    ----------
+    grad : array-like
+        A gradient of the broadcast shape.
+    shape : tuple of int
+        The shape of the operand before broadcasting.
+
+    Returns
+    -------
+    ndarray of shape ``shape``
+        ``grad`` summed over the axes broadcasting added or stretched.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.autodiff import unbroadcast
     >>> unbroadcast(np.ones((4, 3)), (3,)).tolist()
     [4.0, 4.0, 4.0]
     >>> unbroadcast(np.ones((4, 3)), (4, 1)).tolist()
@@ -53,8 +67,19 @@ def _leaf_backward():
 def as_value(x):
     """``x`` itself if it is a :class:`Value`, else a constant Value wrapping it.
 
+    Parameters
+    ----------
+    x : Value or array-like
+        A node or the data of a constant.
+
+    Returns
+    -------
+    Value
+        ``x``, or a new node with ``requires_grad=False``.
+
     Examples
     --------
+    >>> from scidl.autodiff import as_value
     >>> c = as_value([1, 2])
     >>> c.data.dtype, c.requires_grad
     (dtype('float64'), False)
@@ -76,8 +101,26 @@ class Value:
     name : str, optional
         A label for :func:`draw_graph` (e.g. ``"W1"``).
 
+    Attributes
+    ----------
+    data : ndarray
+        The value (float64 unless given in another floating type).
+    grad : ndarray
+        d(output)/d(data) after :meth:`backward`, same shape as ``data``.
+    requires_grad : bool
+        Whether this is a parameter or an intermediate result (not a constant).
+    name : str
+        Label in drawings.
+    shape : tuple of int
+        ``data.shape``.
+    ndim : int
+        ``data.ndim``.
+    T : Value
+        The transpose.
+
     Examples
     --------
+    >>> from scidl.autodiff import Value
     >>> x = Value([1.0, 2.0, 3.0], name="x")
     >>> y = (x * x).sum()          # y = sum x_i^2
     >>> y.backward()
@@ -257,7 +300,7 @@ class Value:
         return out
 
     def activation(self, name):
-        """Any activation of :data:`scidl.nn.ACTIVATIONS` by name, with its closed-form derivative.
+        """Any activation of :data:`scidl.nn.ACTIVATIONS` by name, with its exact derivative.
 
         The same table as the torch networks use (values and derivatives); ``relu``,
         ``tanh`` and ``sigmoid`` also have their own methods above. ``prelu`` is not
@@ -265,6 +308,7 @@ class Value:
 
         Examples
         --------
+        >>> from scidl.autodiff import Value
         >>> x = Value([-1.0, 0.5])
         >>> y = x.activation("softplus").sum()
         >>> y.backward()
@@ -278,7 +322,8 @@ class Value:
         if name == "prelu" or name not in DERIVATIVES:
             options = ", ".join(repr(k) for k in sorted(DERIVATIVES) if k != "prelu")
             raise ValueError(
-                f"activation must be one of {options}; got {name!r} (prelu's slope is a weight: use the torch MLP)."
+                f"activation must be one of {options}; got {name!r} "
+                "(prelu's slope is a weight: use the torch MLP)."
             )
         x = torch.as_tensor(self.data)
         with torch.no_grad():
@@ -362,6 +407,7 @@ class Value:
             node._backward()
 
     def zero_grad(self):
+        """Reset ``grad`` to zeros."""
         self.grad = np.zeros_like(self.data)
 
 
@@ -371,8 +417,22 @@ def softmax_cross_entropy(logits, labels):
     One fused node: with ``p = softmax(z)``, ``d loss / d z = (p - onehot(y)) / n``.
     The log-sum-exp is shifted by the row maximum for stability.
 
+    Parameters
+    ----------
+    logits : Value or array-like of shape (n, k)
+        Unnormalised log-probabilities.
+    labels : array-like of int, shape (n,)
+        Class indices in ``[0, k)``.
+
+    Returns
+    -------
+    Value
+        The scalar loss.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.autodiff import Value, softmax_cross_entropy
     >>> z = Value(np.zeros((2, 3)))
     >>> loss = softmax_cross_entropy(z, np.array([0, 2]))
     >>> round(float(loss.data), 6) == round(float(np.log(3)), 6)
@@ -403,8 +463,21 @@ def mse_loss(prediction, target):
 
     Its gradient with respect to ``prediction`` is ``2 (prediction - target) / n``.
 
+    Parameters
+    ----------
+    prediction : Value or array-like
+        The model output.
+    target : Value or array-like
+        What it should be (same shape, or broadcastable).
+
+    Returns
+    -------
+    Value
+        The scalar loss.
+
     Examples
     --------
+    >>> from scidl.autodiff import Value, mse_loss
     >>> p = Value([1.0, 2.0])
     >>> loss = mse_loss(p, [0.0, 0.0])
     >>> float(loss.data)

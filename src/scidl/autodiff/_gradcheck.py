@@ -13,10 +13,26 @@ def numerical_gradient(f, x, *, eps=1e-6):
     ``df/dx_i ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``, with an error of
     order ``eps**2`` times the third derivative.
 
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for an array ``x`` of the shape of ``x``.
+    x : array-like
+        Where to differentiate (copied; ``f`` sees perturbed copies).
+    eps : float, default 1e-6
+        The step.
+
+    Returns
+    -------
+    ndarray
+        The gradient, same shape as ``x``.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.autodiff import numerical_gradient
     >>> g = numerical_gradient(lambda x: float((x**2).sum()), np.array([1.0, -2.0]))
-    >>> np.allclose(g, [2.0, -4.0])
+    >>> bool(np.allclose(g, [2.0, -4.0]))
     True
     """
     x = np.array(x, dtype=np.float64)
@@ -48,12 +64,14 @@ def gradcheck(fn, inputs, *, eps=1e-6, atol=1e-6, rtol=1e-5):
     Returns
     -------
     ok : bool
+        Whether every gradient matches within the tolerances.
     max_error : float
         Largest absolute difference between the two gradients.
 
     Examples
     --------
-    >>> from scidl.autodiff import Value
+    >>> import numpy as np
+    >>> from scidl.autodiff import gradcheck
     >>> gradcheck(lambda a, b: (a * b).tanh().sum(), [np.ones(3), np.arange(3.0)])[0]
     True
     """

@@ -14,8 +14,14 @@ __all__ = ["draw_graph", "graphviz_available"]
 def graphviz_available() -> bool:
     """Whether Graphviz's ``dot`` program is on the PATH (needed only to render).
 
+    Returns
+    -------
+    bool
+        True if :func:`render_dot` can draw pictures.
+
     Examples
     --------
+    >>> from scidl.autodiff import graphviz_available
     >>> isinstance(graphviz_available(), bool)
     True
     """
@@ -140,7 +146,7 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
 
     Examples
     --------
-    >>> from scidl.autodiff import Value
+    >>> from scidl.autodiff import Value, draw_graph
     >>> x = Value([1.0, 2.0], name="x")
     >>> dot = draw_graph((x * x).sum())
     >>> dot.startswith("digraph") and "sum" in dot and "(2)" in dot
@@ -169,9 +175,8 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
         '  node [fontname="Helvetica", fontsize=10];',
     ]
     for key, (label, kind) in nodes.items():
-        lines.append(
-            f"  {names[key]} [label={_quote(label).replace(chr(92) * 2 + 'n', chr(92) + 'n')}, {_STYLE[kind]}];"
-        )
+        text = _quote(label).replace(chr(92) * 2 + "n", chr(92) + "n")  # keep DOT line breaks
+        lines.append(f"  {names[key]} [label={text}, {_STYLE[kind]}];")
     for a, b in dict.fromkeys(edges):
         lines.append(f"  {names[a]} -> {names[b]};")
     lines.append("}")
@@ -182,7 +187,7 @@ def draw_graph(output, *, show_grad=False, path=None, format=None, rankdir="LR")
 
 
 def render_dot(dot, path, *, format=None):
-    """Render DOT text to ``path`` (SVG or PNG) with Graphviz; returns the path or None without ``dot``.
+    """Render DOT text to ``path`` (SVG or PNG) with Graphviz, if it is installed.
 
     Parameters
     ----------
@@ -193,12 +198,18 @@ def render_dot(dot, path, *, format=None):
     format : {"svg", "png"}, optional
         By default from the suffix of ``path`` (``"svg"`` without one).
 
+    Returns
+    -------
+    Path or None
+        ``path``, or None when Graphviz's ``dot`` is not installed (nothing written).
+
     Examples
     --------
     The DOT text never needs Graphviz; only the rendering does:
 
     >>> import tempfile
-    >>> from scidl.autodiff import Value
+    >>> from pathlib import Path
+    >>> from scidl.autodiff import Value, draw_graph, graphviz_available, render_dot
     >>> x = Value([1.0, 2.0], name="x")
     >>> dot = draw_graph((x * x).sum())
     >>> dot.startswith("digraph")

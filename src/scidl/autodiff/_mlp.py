@@ -50,8 +50,21 @@ class MLP:
     random_state : int or None
         Seed of the Glorot-uniform initialisation (the one :class:`scidl.nn.MLP` uses).
 
+    Attributes
+    ----------
+    sizes : tuple of int
+        Layer widths, input first.
+    activation : str
+        The hidden activation.
+    weights : list of Value
+        ``W1, W2, ...``, each of shape ``(fan_in, fan_out)``.
+    biases : list of Value
+        ``b1, b2, ...``.
+
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.autodiff import MLP
     >>> net = MLP((2, 8, 3), random_state=0)
     >>> net(np.zeros((5, 2))).shape
     (5, 3)
@@ -78,7 +91,10 @@ class MLP:
 
     @classmethod
     def from_torch(cls, module):
-        """Copy the weights of a :class:`scidl.nn.MLP` (any activation but PReLU; no dropout or batch norm)."""
+        """Copy the weights of a :class:`scidl.nn.MLP`.
+
+        Any activation but PReLU; the torch network must have no dropout or batch norm.
+        """
         layers = module.linear_layers
         sizes = [layers[0].in_features] + [layer.out_features for layer in layers]
         net = cls(sizes, activation=getattr(module, "activation", "relu"))
@@ -116,11 +132,20 @@ class SGD:
     params : iterable of Value
         Updated in place (their ``.data``) from their ``.grad`` by :meth:`step`.
     lr : float, default 0.1
+        Learning rate.
     momentum : float, default 0.0
+        Momentum coefficient ``mu``.
+
+    Attributes
+    ----------
+    params : list of Value
+        The parameters.
+    lr, momentum : float
+        As given.
 
     Examples
     --------
-    >>> from scidl.autodiff import Value
+    >>> from scidl.autodiff import SGD, Value
     >>> p = Value([1.0, -2.0])
     >>> opt = SGD([p], lr=0.25)
     >>> (p * p).sum().backward()          # gradient 2 p
@@ -151,20 +176,34 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     hidden_sizes : sequence of int, default (128,)
+        Widths of the hidden layers.
     activation : str, default "relu"
         Any name of :data:`scidl.nn.ACTIVATIONS` except ``"prelu"``.
     lr : float, default 0.1
+        Learning rate of :class:`SGD`.
     momentum : float, default 0.9
+        Momentum of :class:`SGD`.
     batch_size : int, default 64
+        Minibatch size.
     max_epochs : int, default 10
+        Passes over the training data.
     random_state : int or None
+        Seeds the initialisation and the shuffling.
 
     Attributes
     ----------
-    classes_, n_features_in_, net_ (:class:`MLP`), loss_curve_ (loss per minibatch step)
+    classes_ : ndarray
+        The class labels.
+    n_features_in_ : int
+        Number of input features.
+    net_ : MLP
+        The trained network.
+    loss_curve_ : list of float
+        The loss after each minibatch step.
 
     Examples
     --------
+    >>> from scidl.autodiff import MLPClassifier
     >>> from scidl.data import make_moons
     >>> X, y = make_moons(200, noise=0.1, random_state=0)
     >>> clf = MLPClassifier((32,), max_epochs=60, random_state=0).fit(X, y)
@@ -206,7 +245,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
         self.classes_, target = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
             raise ValueError(
-                f"MLPClassifier needs samples of at least 2 classes; got 1 class: {self.classes_[0]!r}."
+                "MLPClassifier needs samples of at least 2 classes; "
+                f"got 1 class: {self.classes_[0]!r}."
             )
         rng = np.random.default_rng(self.random_state)
         seed = int(rng.integers(2**31))

@@ -16,6 +16,25 @@ class NeuralClassifierMixin:
     mean softmax cross-entropy, ``valid_accuracy`` is recorded, and
     ``predict`` returns labels from ``classes_`` (strings and non-contiguous
     labels work).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The sorted class labels; column ``j`` of ``predict_proba`` is ``classes_[j]``.
+    n_outputs_ : int
+        Number of classes (the module's output units).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.base import NeuralClassifierMixin
+    >>> from scidl.nn import MLPClassifier
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> clf = MLPClassifier((4,), max_epochs=2, random_state=0).fit(X, [7, 7, 3, 3])
+    >>> isinstance(clf, NeuralClassifierMixin), clf.classes_.tolist(), clf.n_outputs_
+    (True, [3, 7], 2)
+    >>> clf.predict_proba(X).shape, bool(np.allclose(clf.predict_proba(X).sum(axis=1), 1.0))
+    ((4, 2), True)
     """
 
     def _encode_classes(self, y):
@@ -40,7 +59,7 @@ class NeuralClassifierMixin:
         return {"accuracy": lambda out, y: (out.argmax(dim=1) == y).to(torch.float64).mean()}
 
     def predict_proba(self, X):
-        """Class probabilities, shape ``(n_samples, n_classes)``, columns ordered as ``classes_``."""
+        """Class probabilities, ``(n_samples, n_classes)``, columns ordered as ``classes_``."""
         return torch.softmax(self._forward(X).double(), dim=1).numpy()
 
     def predict_log_proba(self, X):

@@ -9,8 +9,7 @@ import torch
 from sklearn.base import BaseEstimator
 
 from scidl.base._persistence import PersistenceMixin
-from scidl.training import Callback, EarlyStopping, History, train
-from scidl.training._optim import OPTIMIZERS, SCHEDULERS
+from scidl.training import OPTIMIZERS, SCHEDULERS, Callback, EarlyStopping, History, train
 from scidl.utils import (
     InstanceOf,
     Interval,
@@ -70,8 +69,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
       NumPy arrays ``(X, target)``.
     - ``_loss_fn()`` and optionally ``_metrics()`` for validation.
 
-    Common hyperparameters
-    ----------------------
+    Parameters
+    ----------
     optimizer : str, default "adam"
         ``sgd``, ``momentum``, ``nesterov``, ``adagrad``, ``rmsprop``, ``adam``,
         ``adamw`` or ``lbfgs`` (or a torch optimizer class).
@@ -95,8 +94,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         Per-epoch schedule: ``step``, ``exponential``, ``cosine``, ``plateau``.
     clip_grad_norm : float or None
         Clip the gradient norm.
-    device : str
-        ``"auto"`` (CUDA if available), ``"cpu"`` or ``"cuda"``.
+    device : str or torch.device
+        ``"auto"`` (CUDA if available), ``"cpu"``, ``"cuda"`` or a ``torch.device``.
     dtype : str
         ``"float32"`` or ``"float64"``.
     random_state : int, RandomState, Generator or None
@@ -114,8 +113,31 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
     history_ : History
         Per-epoch ``train_loss``, ``valid_loss`` and metrics, ``lr``, ``time``.
     n_features_in_ : int
+        Number of input features.
     n_epochs_ : int
         Epochs trained.
+    device_ : str
+        The device the module was trained on.
+
+    Notes
+    -----
+    The common hyperparameters above are stored by each subclass's ``__init__``
+    (the scikit-learn contract) and checked in ``fit`` against the declarative
+    table ``_parameter_constraints``, merged along the class hierarchy.
+
+    Examples
+    --------
+    Every neural estimator of scidl is one; they share ``fit``, the history and
+    the hyperparameters above:
+
+    >>> import numpy as np
+    >>> from scidl.base import NeuralEstimator
+    >>> from scidl.nn import MLPRegressor
+    >>> X = np.linspace(-1, 1, 32)[:, None]
+    >>> reg = MLPRegressor((8,), max_epochs=3, validation_fraction=0.25, random_state=0)
+    >>> reg = reg.fit(X, X[:, 0] ** 2)
+    >>> isinstance(reg, NeuralEstimator), reg.n_epochs_, reg.history_.columns
+    (True, 3, ['epoch', 'train_loss', 'valid_loss', 'lr', 'time'])
     """
 
     # the common hyperparameters; subclasses list only their own (merged along the MRO)
@@ -137,7 +159,8 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
     def _make_step(self, seed):
         """A custom :class:`~scidl.training.Step` (e.g. with data augmentation), or None.
 
-        None (the default) trains with ``SupervisedStep(self._loss_fn(), metrics=self._metrics())``.
+        None (the default) trains with
+        ``SupervisedStep(self._loss_fn(), metrics=self._metrics())``.
         """
         return None
 
@@ -172,12 +195,27 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         for cb in self.callbacks or ():
             if not isinstance(cb, Callback):
                 raise TypeError(
-                    f"callbacks must contain scidl.training.Callback instances; got {type(cb).__name__}."
+                    "callbacks must contain scidl.training.Callback instances; "
+                    f"got {type(cb).__name__}."
                 )
 
     def fit(self, X, y=None):
-        """Train the network on ``X`` (and ``y``); returns ``self``.
+        """Train the network on ``X`` (and ``y``).
 
+        Parameters
+        ----------
+        X : array-like
+            Training inputs, ``(n_samples, n_features)`` (or what the subclass accepts).
+        y : array-like, optional
+            Targets, for supervised estimators.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+
+        Notes
+        -----
         On a ``KeyboardInterrupt`` the estimator keeps the best weights so far and
         its history and ``fit`` returns normally (with a warning). On divergence
         a :class:`~scidl.training.DivergenceError` is raised and ``module_`` keeps
@@ -239,7 +277,7 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
 
     # -- inference ------------------------------------------------------------
     def _infer(self, fn, X, *, prepare=None, chunk_size=8192) -> torch.Tensor:
-        """``fn(chunk)`` over the rows of ``X`` in eval mode without gradients, as one CPU tensor.
+        """``fn(chunk)`` over the rows of ``X`` in eval mode, without gradients, as a CPU tensor.
 
         The one inference loop of every neural estimator (``predict``, ``transform``,
         ``inverse_transform``, ``score``...). ``X`` is an already validated NumPy array

@@ -18,13 +18,8 @@
 """
 
 from scidl.nn import activations, filters
-from scidl.nn._convnet import (
-    AugmentedStep,
-    ConvNet,
-    ConvNetClassifier,
-    ConvNetRegressor,
-    random_affine,
-)
+from scidl.nn._augment import AugmentedStep, random_affine
+from scidl.nn._convnet import ConvNet, ConvNetClassifier, ConvNetRegressor
 from scidl.nn._depth import (
     alternating_points,
     count_linear_pieces,

@@ -4,8 +4,8 @@
 activation and pooling blocks followed by a small perceptron);
 :class:`ConvNetClassifier` and :class:`ConvNetRegressor` wrap it in the
 scikit-learn API. On-the-fly augmentation (random shifts and rotations of
-whole minibatches, on tensors) is the training step :class:`AugmentedStep`,
-plugged into :func:`scidl.training.train`.
+whole minibatches, on tensors) is the training step
+:class:`~scidl.nn.AugmentedStep` of :mod:`scidl.nn._augment`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from scidl.base import NeuralClassifierMixin, NeuralEstimator
+from scidl.nn._augment import AugmentedStep
 from scidl.numerics import ACTIVATIONS, get_activation
 from scidl.training import SupervisedStep
 from scidl.utils import (
@@ -28,11 +29,10 @@ from scidl.utils import (
     Options,
     check_fitted,
     check_int_sequence,
-    resolve_dtype,
     validate_data,
 )
 
-__all__ = ["AugmentedStep", "ConvNet", "ConvNetClassifier", "ConvNetRegressor", "random_affine"]
+__all__ = ["ConvNet", "ConvNetClassifier", "ConvNetRegressor"]
 
 
 # --------------------------------------------------------------------------- module
@@ -47,38 +47,68 @@ class ConvNet(nn.Module):
     Each block is ``Conv2d (same padding) -> [BatchNorm2d] -> activation ->
     [pooling]``; the feature maps are then flattened and passed through
     ``[Dropout] -> Linear -> activation`` per hidden layer and a final linear
-    layer giving ``n_outputs`` values (logits for a classifier).
+    layer giving ``out_features`` values (logits for a classifier).
 
     Parameters
     ----------
     in_shape : tuple of int
         ``(channels, height, width)`` of one input image.
-    n_outputs : int
+    out_features : int
         Number of outputs.
-    channels : sequence of int
+    channels : sequence of int, default (32, 64)
         Output channels of each convolution block.
-    kernel_sizes : int or sequence of int
+    kernel_sizes : int or sequence of int, default 3
         Kernel size of each convolution (odd sizes keep the image size).
-    pooling : {"max", "avg", None}
+    pooling : {"max", "avg", None}, default "max"
         Pooling after each block.
-    pool_size : int
+    pool_size : int, default 2
         Pooling window and stride; an axis shorter than it is not pooled.
-    hidden_sizes : sequence of int
+    hidden_sizes : sequence of int, default (128,)
         Widths of the hidden layers of the head.
-    activation : str or nn.Module class
-    batch_norm : bool
+    activation : str or nn.Module class, default "relu"
+        Any name in :data:`scidl.nn.ACTIVATIONS`.
+    batch_norm : bool, default False
         Batch normalisation after each convolution.
-    dropout : float
+    dropout : float, default 0.0
         Dropout probability before each linear layer of the head.
 
+    Attributes
+    ----------
+    in_shape : tuple of int
+        ``(C, H, W)`` of one input image.
+    out_features : int
+        Number of outputs.
+    channels, hidden_sizes : tuple of int
+        The architecture.
+    features : torch.nn.Sequential
+        The convolution blocks, one ``Sequential`` per block.
+    head : torch.nn.Sequential
+        Flatten, the hidden layers and the output layer.
+
+    Notes
+    -----
     Inputs may be ``(n, C, H, W)``, ``(n, H, W)`` for one channel, or flattened
     ``(n, C*H*W)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.nn import ConvNet
+    >>> net = ConvNet((1, 8, 8), 3, channels=(4,), hidden_sizes=(16,))
+    >>> net(torch.zeros(2, 1, 8, 8)).shape
+    torch.Size([2, 3])
+    >>> net
+    ConvNet(
+      in_shape=(1, 8, 8), out_features=3, channels=(4,), hidden_sizes=(16,), activation='relu'
+      (features): Sequential(...)
+      (head): Sequential(...)
+    )
     """
 
     def __init__(
         self,
         in_shape,
-        n_outputs,
+        out_features,
         channels=(32, 64),
         *,
         kernel_sizes=3,
@@ -91,8 +121,10 @@ class ConvNet(nn.Module):
     ):
         super().__init__()
         self.in_shape = tuple(int(s) for s in in_shape)
-        self.n_outputs = int(n_outputs)
-        channels = tuple(channels)
+        self.out_features = int(out_features)
+        self.channels = channels = tuple(int(c) for c in channels)
+        self.hidden_sizes = tuple(int(h) for h in hidden_sizes)
+        self.activation = activation
         kernels = (
             (kernel_sizes,) * len(channels)
             if isinstance(kernel_sizes, numbers.Integral)
@@ -100,7 +132,8 @@ class ConvNet(nn.Module):
         )
         if len(kernels) != len(channels):
             raise ValueError(
-                f"kernel_sizes must be an int or have one entry per conv layer ({len(channels)}); got {kernel_sizes!r}."
+                "kernel_sizes must be an int or have one entry per conv layer "
+                f"({len(channels)}); got {kernel_sizes!r}."
             )
         c, h, w = self.in_shape
         blocks = []
@@ -119,89 +152,36 @@ class ConvNet(nn.Module):
             c = out_c
         self.features = nn.Sequential(*blocks)
         head, width = [nn.Flatten()], c * h * w
-        for size in hidden_sizes:
+        for size in self.hidden_sizes:
             if dropout > 0:
                 head.append(nn.Dropout(dropout))
             head += [nn.Linear(width, size), get_activation(activation)]
             width = size
         if dropout > 0:
             head.append(nn.Dropout(dropout))
-        head.append(nn.Linear(width, self.n_outputs))
+        head.append(nn.Linear(width, self.out_features))
         self.head = nn.Sequential(*head)
         self.reset_parameters()
 
     def reset_parameters(self):
-        """PyTorch's default initialisation of every layer (Kaiming-uniform, a=sqrt(5))."""
+        """Re-initialise every layer the PyTorch way (Kaiming-uniform weights, a = sqrt(5))."""
         for m in self.modules():
             if m is not self and hasattr(m, "reset_parameters"):
                 m.reset_parameters()
 
     def forward(self, x):
+        """Logits (or regression outputs) of a batch of images, shape ``(n, out_features)``."""
         if x.dim() != 4:
             x = x.reshape(len(x), *self.in_shape)
         return self.head(self.features(x))
 
     def extra_repr(self):
-        return f"in_shape={self.in_shape}, n_outputs={self.n_outputs}"
-
-
-# --------------------------------------------------------------------------- augmentation
-def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
-    """Randomly shift (whole pixels) and rotate each image of a batch.
-
-    One ``affine_grid``/``grid_sample`` call transforms the whole batch; pixels
-    moved in from outside the image are zero.
-
-    Parameters
-    ----------
-    x : tensor of shape (n, C, H, W)
-    max_shift : int
-        Shifts are drawn uniformly from ``-max_shift..max_shift`` pixels along each axis.
-    max_rotation : float
-        Rotation angles are drawn uniformly from ``[-max_rotation, max_rotation]`` degrees.
-    generator : torch.Generator, optional
-    """
-    n, _, h, w = x.shape
-    if max_shift == 0 and max_rotation == 0:
-        return x
-    opts = {"device": x.device, "dtype": x.dtype}
-    shift = torch.randint(-int(max_shift), int(max_shift) + 1, (n, 2), generator=generator).to(
-        **opts
-    )
-    angle = (torch.rand(n, generator=generator).to(**opts) * 2 - 1) * math.radians(max_rotation)
-    cos, sin = torch.cos(angle), torch.sin(angle)
-    theta = torch.zeros(n, 2, 3, **opts)
-    # affine_grid maps output coordinates in [-1, 1] to input coordinates; a pixel is 2/size wide.
-    theta[:, 0, 0], theta[:, 0, 1] = cos, -sin * h / w
-    theta[:, 1, 0], theta[:, 1, 1] = sin * w / h, cos
-    theta[:, 0, 2] = -2 * shift[:, 0] / w
-    theta[:, 1, 2] = -2 * shift[:, 1] / h
-    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-
-
-class AugmentedStep(SupervisedStep):
-    """:class:`~scidl.training.SupervisedStep` on randomly shifted/rotated training batches.
-
-    The augmentation (:func:`random_affine`) is applied to each training
-    minibatch as a tensor, so every epoch sees new variants of the images at
-    no per-sample Python cost; validation batches are not augmented.
-    """
-
-    def __init__(self, loss_fn, *, metrics=None, max_shift=2, max_rotation=0.0, random_state=0):
-        super().__init__(loss_fn, metrics=metrics)
-        self.max_shift = max_shift
-        self.max_rotation = max_rotation
-        self.generator = torch.Generator().manual_seed(int(random_state))
-
-    def train_step(self, module, batch, optimizers, ctx):
-        x = random_affine(
-            batch[0],
-            max_shift=self.max_shift,
-            max_rotation=self.max_rotation,
-            generator=self.generator,
+        activation = getattr(self.activation, "__name__", self.activation)
+        return (
+            f"in_shape={self.in_shape}, out_features={self.out_features}, "
+            f"channels={self.channels}, hidden_sizes={self.hidden_sizes}, "
+            f"activation={activation!r}"
         )
-        return super().train_step(module, (x, *batch[1:]), optimizers, ctx)
 
 
 # --------------------------------------------------------------------------- estimators
@@ -265,7 +245,7 @@ class _ConvNetBase(NeuralEstimator):
         patience=None,
         lr_schedule="cosine",
         clip_grad_norm=None,
-        device="cpu",
+        device="auto",
         dtype="float32",
         random_state=None,
         verbose=0,
@@ -309,13 +289,38 @@ class _ConvNetBase(NeuralEstimator):
             not isinstance(k, numbers.Integral) or k < 1 or k % 2 == 0 for k in kernels
         ):
             raise ValueError(
-                f"kernel_sizes must be an odd positive int or one per conv layer ({len(channels)}); got {self.kernel_sizes!r}."
+                "kernel_sizes must be an odd positive int or one per conv layer "
+                f"({len(channels)}); got {self.kernel_sizes!r}."
             )
         check_int_sequence(self.hidden_sizes, "hidden_sizes")
         if self.image_shape is not None and not _image_shape_ok(self.image_shape):
             raise ValueError(
-                f"image_shape must be (height, width) or (channels, height, width) of positive ints; got {self.image_shape!r}."
+                "image_shape must be (height, width) or (channels, height, width) of positive "
+                f"ints; got {self.image_shape!r}."
             )
+
+    def _validate_images(self, X, y="no_validation", *, reset=True, **kwargs):
+        """Validate ``X`` (and ``y``) as flattened rows, one-channel or multi-channel images."""
+        try:  # arrays, tensors and data frames have a shape; nested lists get one
+            shape = tuple(X.shape) if hasattr(X, "shape") else np.asarray(X).shape
+        except (TypeError, ValueError):  # ragged or odd input: validate_data names the problem
+            shape = None
+        ndim = None if shape is None else len(shape)
+        if ndim is not None and ndim not in (2, 3, 4):
+            raise ValueError(
+                f"X must be a 2D array (n_samples, n_features) of flattened images, "
+                f"3D (n_samples, height, width) or 4D (n_samples, channels, height, width); "
+                f"got a {ndim}D array of shape {shape}."
+                + (
+                    " Reshape your data with X.reshape(-1, 1) if it has a single feature "
+                    "or X.reshape(1, -1) if it is a single sample."
+                    if ndim == 1
+                    else ""
+                )
+            )
+        return validate_data(
+            self, X, y, reset=reset, allow_nd=True, dtype=[np.float64, np.float32], **kwargs
+        )
 
     def _images(self, X, *, fitting):
         """Reshape validated ``X`` to ``(n, C, H, W)``; in fit also set ``image_shape_``."""
@@ -328,17 +333,14 @@ class _ConvNetBase(NeuralEstimator):
                 shape = (1, side, side) if side * side == X.shape[1] else (1, 1, X.shape[1])
             elif X.ndim == 3:
                 shape = (1, *X.shape[1:])
-            elif X.ndim == 4:
+            else:  # 4D, as _validate_images ensures
                 shape = X.shape[1:]
-            else:
-                raise ValueError(
-                    f"X must have shape (n, H, W), (n, C, H, W) or (n, features); got {X.ndim}D shape {X.shape}."
-                )
             self.image_shape_ = tuple(int(s) for s in shape)
         shape = self.image_shape_
         if X[0].size != math.prod(shape):
             raise ValueError(
-                f"X must hold images of shape {shape} ({math.prod(shape)} values each); got samples of shape {X.shape[1:]}."
+                f"X must hold images of shape {shape} ({math.prod(shape)} values each); "
+                f"got samples of shape {X.shape[1:]}."
             )
         return X.reshape(len(X), *shape)
 
@@ -372,23 +374,11 @@ class _ConvNetBase(NeuralEstimator):
         )
 
     # -- inference ------------------------------------------------------------
-    def _forward(self, X, *, chunk_size=4096) -> torch.Tensor:
+    def _forward(self, X) -> torch.Tensor:
         """Network output for images ``X`` in eval mode, in chunks, as a CPU tensor."""
         check_fitted(self, "module_")
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype=[np.float64, np.float32])
-        X = self._images(X, fitting=False)
-        param = next(self.module_.parameters(), None)
-        device = param.device if param is not None else torch.device("cpu")
-        dtype = param.dtype if param is not None else resolve_dtype(self.dtype)
-        self.module_.eval()
-        outs = []
-        with torch.no_grad():
-            for start in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(
-                    np.ascontiguousarray(X[start : start + chunk_size]), dtype=dtype, device=device
-                )
-                outs.append(self.module_(xt).cpu())
-        return torch.cat(outs)
+        X = self._validate_images(X, reset=False)
+        return self._infer(self.module_, self._images(X, fitting=False), chunk_size=4096)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -420,7 +410,10 @@ _COMMON_DOC = """
         ``(n, H, W)`` or ``(n, C, H, W)`` give the shape; flattened rows of a
         square length are square one-channel images, others a ``1 x features`` strip.
     max_shift : int
-        On-the-fly augmentation: random shifts of up to this many pixels.
+        On-the-fly augmentation: random shifts of up to this many pixels (at most
+        ``(L - 1) // 2`` along an axis of length ``L``, so more than half of each
+        image stays in its frame). Inputs one pixel high or wide (tabular rows)
+        are never shifted or rotated: augmentation never erases a sample.
     max_rotation : float
         On-the-fly augmentation: random rotations of up to this many degrees.
     optimizer, lr, batch_size, max_epochs, weight_decay, validation_fraction, patience, \
@@ -445,12 +438,21 @@ class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
     Attributes
     ----------
     classes_ : ndarray
+        The class labels; ``predict`` returns values from it.
     module_ : ConvNet
         The trained network (outputs logits).
     image_shape_ : tuple
         ``(C, H, W)`` of the training images.
     history_ : scidl.training.History
-    n_features_in_, n_outputs_, n_epochs_
+        ``train_loss`` (and validation columns), ``lr``, ``time`` per epoch.
+    n_features_in_ : int
+        Number of values per training sample.
+    n_outputs_ : int
+        Number of classes.
+    n_epochs_ : int
+        Epochs trained.
+    device_ : str
+        The device the network was trained on.
 
     Notes
     -----
@@ -462,14 +464,16 @@ class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
     Examples
     --------
     >>> import numpy as np
-    >>> from scidl.nn._convnet import ConvNetClassifier
+    >>> from scidl.nn import ConvNetClassifier
     >>> rng = np.random.default_rng(0)
     >>> X = rng.random((40, 8, 8)).astype("float32") * 0.1
     >>> y = np.arange(40) % 2
     >>> X[y == 1, :, 3:5] += 1.0  # a vertical bar
-    >>> clf = ConvNetClassifier((4,), hidden_sizes=(), max_epochs=30, lr=0.01, random_state=0).fit(X, y)
-    >>> float(clf.score(X, y))
+    >>> clf = ConvNetClassifier((4,), hidden_sizes=(), max_epochs=10, lr=0.01, random_state=0)
+    >>> float(clf.fit(X, y).score(X, y))
     1.0
+    >>> clf.module_.extra_repr()
+    "in_shape=(1, 8, 8), out_features=2, channels=(4,), hidden_sizes=(), activation='relu'"
     """
     )
 
@@ -496,7 +500,7 @@ class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
         patience=None,
         lr_schedule="cosine",
         clip_grad_norm=None,
-        device="cpu",
+        device="auto",
         dtype="float32",
         random_state=None,
         verbose=0,
@@ -533,9 +537,7 @@ class ConvNetClassifier(NeuralClassifierMixin, ClassifierMixin, _ConvNetBase):
     def _prepare_fit(self, X, y):
         if y is None:
             raise ValueError("ConvNetClassifier requires y to be passed, but the target y is None.")
-        X, y = validate_data(
-            self, X, y, allow_nd=True, dtype=[np.float64, np.float32], y_numeric=False
-        )
+        X, y = self._validate_images(X, y, y_numeric=False)
         return self._images(X, fitting=True), self._encode_classes(y)
 
 
@@ -549,15 +551,32 @@ class ConvNetRegressor(RegressorMixin, _ConvNetBase):
 """
         + _COMMON_DOC
         + """
+    Attributes
+    ----------
+    module_ : ConvNet
+        The trained network.
+    image_shape_ : tuple
+        ``(C, H, W)`` of the training images.
+    history_ : scidl.training.History
+        ``train_loss`` (and validation columns), ``lr``, ``time`` per epoch.
+    n_features_in_ : int
+        Number of values per training sample.
+    n_outputs_ : int
+        Number of targets.
+    n_epochs_ : int
+        Epochs trained.
+    device_ : str
+        The device the network was trained on.
+
     Examples
     --------
     >>> import numpy as np
-    >>> from scidl.nn._convnet import ConvNetRegressor
+    >>> from scidl.nn import ConvNetRegressor
     >>> rng = np.random.default_rng(0)
     >>> X = rng.random((64, 6, 6)).astype("float32")
     >>> y = X.mean(axis=(1, 2))
-    >>> reg = ConvNetRegressor((4,), hidden_sizes=(16,), max_epochs=60, lr=0.01, random_state=0).fit(X, y)
-    >>> reg.predict(X).shape
+    >>> reg = ConvNetRegressor((4,), hidden_sizes=(16,), max_epochs=20, lr=0.01, random_state=0)
+    >>> reg.fit(X, y).predict(X).shape
     (64,)
     """
     )
@@ -565,15 +584,7 @@ class ConvNetRegressor(RegressorMixin, _ConvNetBase):
     def _prepare_fit(self, X, y):
         if y is None:
             raise ValueError("ConvNetRegressor requires y to be passed, but the target y is None.")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            allow_nd=True,
-            dtype=[np.float64, np.float32],
-            y_numeric=True,
-            multi_output=True,
-        )
+        X, y = self._validate_images(X, y, y_numeric=True, multi_output=True)
         self.y_ndim_ = y.ndim
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]

@@ -22,7 +22,8 @@ def _module(estimator_or_module):
     module = getattr(estimator_or_module, "module_", estimator_or_module)
     if not isinstance(module, nn.Module) or not hasattr(module, "linear_layers"):
         raise TypeError(
-            f"expected a fitted scidl MLP estimator or a scidl.nn.MLP module; got {type(estimator_or_module).__name__}."
+            "expected a fitted scidl MLP estimator or a scidl.nn.MLP module; "
+            f"got {type(estimator_or_module).__name__}."
         )
     return module
 
@@ -41,9 +42,21 @@ def first_layer_weights(estimator_or_module, units=None):
     for MNIST it shows which pixels the unit weighs strongly (positive or
     negative) and which it ignores.
 
+    Parameters
+    ----------
+    estimator_or_module : MLPClassifier, MLPRegressor or MLP
+        A fitted scidl MLP estimator or a :class:`~scidl.nn.MLP` module.
+    units : sequence of int, optional
+        The hidden units (default: all of the first layer).
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_features)
+        One row of input weights per unit, float64.
+
     Examples
     --------
-    >>> from scidl.nn import MLP
+    >>> from scidl.nn import MLP, first_layer_weights
     >>> first_layer_weights(MLP(784, 10, (32,)), units=[0, 3]).shape
     (2, 784)
     """
@@ -57,14 +70,24 @@ def hidden_activations(estimator_or_module, X, layer=0):
 
     Dropout is off (eval mode); batch normalisation, if any, uses its running statistics.
 
+    Parameters
+    ----------
+    estimator_or_module : MLPClassifier, MLPRegressor or MLP
+        A fitted scidl MLP estimator or a :class:`~scidl.nn.MLP` module.
+    X : array-like of shape (n_samples, n_features)
+        Inputs.
+    layer : int, default 0
+        The hidden layer.
+
     Returns
     -------
     ndarray of shape (n_samples, n_units)
+        The layer's activations, float64.
 
     Examples
     --------
     >>> import torch
-    >>> from scidl.nn import MLP
+    >>> from scidl.nn import MLP, hidden_activations
     >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
     >>> with torch.no_grad():
     ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
@@ -91,12 +114,30 @@ def hidden_activations(estimator_or_module, X, layer=0):
 
 
 def top_activating(estimator_or_module, X, units=None, *, n_top=8, layer=0):
-    """Indices of the ``n_top`` inputs of ``X`` that excite each unit most, shape ``(n_units, n_top)``.
+    """Indices of the ``n_top`` inputs of ``X`` that excite each hidden unit most.
+
+    Parameters
+    ----------
+    estimator_or_module : MLPClassifier, MLPRegressor or MLP
+        A fitted scidl MLP estimator or a :class:`~scidl.nn.MLP` module.
+    X : array-like of shape (n_samples, n_features)
+        The candidate inputs.
+    units : sequence of int, optional
+        The hidden units (default: all units of ``layer``).
+    n_top : int, default 8
+        Inputs per unit (at most ``n_samples``).
+    layer : int, default 0
+        The hidden layer.
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_top)
+        Row ``j``: indices into ``X``, the most exciting first.
 
     Examples
     --------
     >>> import torch
-    >>> from scidl.nn import MLP
+    >>> from scidl.nn import MLP, top_activating
     >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
     >>> with torch.no_grad():
     ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
@@ -121,14 +162,33 @@ def activation_maximization(
     ``norm * w / |w|`` (the bias does not matter); deeper units give the
     lecture's "higher-level features".
 
+    Parameters
+    ----------
+    estimator_or_module : MLPClassifier, MLPRegressor or MLP
+        A fitted scidl MLP estimator or a :class:`~scidl.nn.MLP` module.
+    units : sequence of int, optional
+        The units of ``layer`` (default: all).
+    layer : int, default 0
+        The layer whose pre-activations are maximised.
+    norm : float, default 10.0
+        The Euclidean norm of the inputs.
+    steps : int, default 200
+        Gradient-ascent steps.
+    lr : float, default 1.0
+        Step size.
+    random_state : int, default 0
+        Seeds the random start.
+
     Returns
     -------
     ndarray of shape (n_units, n_features)
+        One maximising input per unit, float64.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import torch
-    >>> from scidl.nn import MLP
+    >>> from scidl.nn import MLP, activation_maximization
     >>> net = MLP(3, 2, (3,))                        # hidden unit j reads input j
     >>> with torch.no_grad():
     ...     _ = net.linear_layers[0].weight.copy_(torch.eye(3))
@@ -145,7 +205,6 @@ def activation_maximization(
     x = torch.randn(len(units), n_features, generator=gen, dtype=torch.float64)
     x = norm * x / x.norm(dim=1, keepdim=True)
     x.requires_grad_(True)
-    module = module.double() if next(module.parameters()).dtype == torch.float64 else module
     dtype = next(module.parameters()).dtype
     was_training = module.training
     module.eval()

@@ -16,13 +16,35 @@ class MLP(nn.Module):
 
     Parameters
     ----------
-    in_features, out_features : int
-    hidden_sizes : sequence of int
-    activation : str or nn.Module class
-    dropout : float
+    in_features : int
+        Number of inputs.
+    out_features : int
+        Number of outputs.
+    hidden_sizes : sequence of int, default (100,)
+        Widths of the hidden layers.
+    activation : str or nn.Module class, default "relu"
+        Any name in :data:`scidl.nn.ACTIVATIONS`.
+    dropout : float, default 0.0
         Dropout probability after each hidden activation (0 disables it).
-    batch_norm : bool
+    batch_norm : bool, default False
         Batch normalisation before each hidden activation.
+
+    Attributes
+    ----------
+    in_features, out_features : int
+        Numbers of inputs and outputs.
+    hidden_sizes : tuple of int
+        Widths of the hidden layers.
+    activation : str or nn.Module class
+        The hidden activation.
+    dropout : float
+        Dropout probability.
+    batch_norm : bool
+        Whether hidden layers are batch-normalised.
+    layers : torch.nn.Sequential
+        All layers, input first.
+    linear_layers : list of torch.nn.Linear
+        The affine layers, input first.
 
     Notes
     -----
@@ -34,9 +56,15 @@ class MLP(nn.Module):
     Examples
     --------
     >>> import torch
+    >>> from scidl.nn import MLP
     >>> net = MLP(4, 3, hidden_sizes=(8,))
     >>> net(torch.zeros(2, 4)).shape
     torch.Size([2, 3])
+    >>> net
+    MLP(
+      in_features=4, out_features=3, hidden_sizes=(8,), activation='relu'
+      (layers): Sequential(...)
+    )
     """
 
     def __init__(
@@ -70,6 +98,7 @@ class MLP(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Glorot-uniform weights and biases (see Notes); other layers their own default."""
         factor = gain_factor(self.activation)
         for layer in self.layers:
             if isinstance(layer, nn.Linear):
@@ -85,7 +114,12 @@ class MLP(nn.Module):
         return [m for m in self.layers if isinstance(m, nn.Linear)]
 
     def forward(self, x):
+        """Outputs (logits for a classifier) of a batch ``x`` of shape ``(n, in_features)``."""
         return self.layers(x)
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, hidden_sizes={self.hidden_sizes}, activation={self.activation!r}"
+        activation = getattr(self.activation, "__name__", self.activation)
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"hidden_sizes={self.hidden_sizes}, activation={activation!r}"
+        )

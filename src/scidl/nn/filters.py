@@ -65,13 +65,50 @@ def _check_size(size, name="size"):
 
 
 def box_kernel(size=3):
-    """The ``size x size`` average: every weight ``1 / size**2``."""
+    """The ``size x size`` average: every weight ``1 / size**2``.
+
+    Parameters
+    ----------
+    size : int, default 3
+        Odd side length.
+
+    Returns
+    -------
+    ndarray of shape (size, size)
+        The kernel (weights sum to 1).
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import box_kernel
+    >>> box_kernel(3).tolist()[0], float(box_kernel(5).sum())
+    ([0.1111111111111111, 0.1111111111111111, 0.1111111111111111], 1.0)
+    """
     size = _check_size(size)
     return np.full((size, size), 1.0 / size**2)
 
 
 def gaussian_kernel(sigma=1.0, size=None):
-    """Normalised Gaussian ``exp(-(x^2 + y^2) / (2 sigma^2))``; ``size`` defaults to ``2 * ceil(3 sigma) + 1``."""
+    """Normalised Gaussian ``exp(-(x^2 + y^2) / (2 sigma^2))``.
+
+    Parameters
+    ----------
+    sigma : float, default 1.0
+        Standard deviation in pixels.
+    size : int, optional
+        Odd side length; defaults to ``2 * ceil(3 sigma) + 1``.
+
+    Returns
+    -------
+    ndarray of shape (size, size)
+        The kernel (weights sum to 1).
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import gaussian_kernel
+    >>> k = gaussian_kernel(1.0)
+    >>> k.shape, round(float(k.sum()), 12), bool(k[3, 3] == k.max())
+    ((7, 7), 1.0, True)
+    """
     if not sigma > 0:
         raise ValueError(f"sigma must be positive; got {sigma!r}.")
     size = 2 * math.ceil(3 * sigma) + 1 if size is None else _check_size(size)
@@ -81,7 +118,24 @@ def gaussian_kernel(sigma=1.0, size=None):
 
 
 def sharpen_kernel(strength=1.0):
-    """``identity - strength * laplacian``: boosts edges, keeps flat regions (weights sum to 1)."""
+    """``identity - strength * laplacian``: boosts edges, keeps flat regions (weights sum to 1).
+
+    Parameters
+    ----------
+    strength : float, default 1.0
+        Weight of the Laplacian.
+
+    Returns
+    -------
+    ndarray of shape (3, 3)
+        The kernel.
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import sharpen_kernel
+    >>> sharpen_kernel().tolist()
+    [[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]
+    """
     identity = np.zeros((3, 3))
     identity[1, 1] = 1.0
     return identity - strength * laplacian_kernel()
@@ -95,17 +149,70 @@ def _derivative(smoothing, axis):
 
 
 def sobel_kernel(axis="x"):
-    """Sobel derivative along ``axis`` ("x": left to right, "y": top to bottom), smoothed across it."""
+    """Sobel derivative along ``axis``, smoothed across it (weights 1, 2, 1).
+
+    Parameters
+    ----------
+    axis : {"x", "y"}, default "x"
+        "x": left to right, "y": top to bottom.
+
+    Returns
+    -------
+    ndarray of shape (3, 3)
+        The kernel (weights sum to 0).
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import sobel_kernel
+    >>> sobel_kernel("x").tolist()
+    [[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]
+    """
     return _derivative(np.array([1.0, 2.0, 1.0]), axis)
 
 
 def prewitt_kernel(axis="x"):
-    """Prewitt derivative along ``axis`` (the Sobel kernel without the centre weighting)."""
+    """Prewitt derivative along ``axis`` (the Sobel kernel without the centre weighting).
+
+    Parameters
+    ----------
+    axis : {"x", "y"}, default "x"
+        "x": left to right, "y": top to bottom.
+
+    Returns
+    -------
+    ndarray of shape (3, 3)
+        The kernel (weights sum to 0).
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import prewitt_kernel
+    >>> prewitt_kernel("y").tolist()
+    [[-1.0, -1.0, -1.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]
+    """
     return _derivative(np.array([1.0, 1.0, 1.0]), axis)
 
 
 def laplacian_kernel(diagonals=False):
-    """Discrete Laplacian ``d2/dx2 + d2/dy2`` (5-point stencil, or 9-point with ``diagonals``)."""
+    """Discrete Laplacian ``d2/dx2 + d2/dy2`` (5-point stencil, or 9-point with ``diagonals``).
+
+    Parameters
+    ----------
+    diagonals : bool, default False
+        Include the diagonal neighbours.
+
+    Returns
+    -------
+    ndarray of shape (3, 3)
+        The kernel (weights sum to 0).
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import laplacian_kernel
+    >>> laplacian_kernel().tolist()
+    [[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]]
+    >>> float(laplacian_kernel(diagonals=True)[1, 1])
+    -8.0
+    """
     if diagonals:
         k = np.ones((3, 3))
         k[1, 1] = -8.0
@@ -116,8 +223,22 @@ def laplacian_kernel(diagonals=False):
 def line_kernel(direction="horizontal"):
     """Detector of one-pixel lines: +2 on the line, -1 beside it (weights sum to 0).
 
-    ``direction`` is "horizontal", "vertical", "diagonal" (top left to bottom
-    right) or "antidiagonal".
+    Parameters
+    ----------
+    direction : str, default "horizontal"
+        "horizontal", "vertical", "diagonal" (top left to bottom right) or
+        "antidiagonal".
+
+    Returns
+    -------
+    ndarray of shape (3, 3)
+        The kernel.
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import line_kernel
+    >>> line_kernel("vertical").tolist()
+    [[-1.0, 2.0, -1.0], [-1.0, 2.0, -1.0], [-1.0, 2.0, -1.0]]
     """
     k = -np.ones((3, 3))
     if direction == "horizontal":
@@ -130,7 +251,8 @@ def line_kernel(direction="horizontal"):
         k[np.arange(3), 2 - np.arange(3)] = 2.0
     else:
         raise ValueError(
-            f"direction must be 'horizontal', 'vertical', 'diagonal' or 'antidiagonal'; got {direction!r}."
+            "direction must be 'horizontal', 'vertical', 'diagonal' or 'antidiagonal'; "
+            f"got {direction!r}."
         )
     return k
 
@@ -143,6 +265,34 @@ def gabor_kernel(theta=0.0, *, sigma=2.0, wavelength=4.0, gamma=0.5, phase=0.0, 
     the mean is removed so that flat regions give no response. Gabor filters
     model simple cells of the visual cortex (Daugman, 1985, JOSA A 2, 1160)
     and resemble the first-layer filters that ConvNets learn.
+
+    Parameters
+    ----------
+    theta : float, default 0.0
+        Direction of the wave, in radians (0: the wave runs along x).
+    sigma : float, default 2.0
+        Width of the Gaussian envelope in pixels.
+    wavelength : float, default 4.0
+        Wavelength of the cosine in pixels.
+    gamma : float, default 0.5
+        Aspect ratio of the envelope (across / along the wave).
+    phase : float, default 0.0
+        Phase of the cosine.
+    size : int, optional
+        Odd side length; defaults to ``2 * ceil(3 sigma) + 1``.
+
+    Returns
+    -------
+    ndarray of shape (size, size)
+        The kernel (weights sum to 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn.filters import gabor_kernel
+    >>> k = gabor_kernel(0.0)
+    >>> k.shape, bool(abs(k.sum()) < 1e-12), bool(np.allclose(gabor_kernel(np.pi / 2), k.T))
+    ((13, 13), True, True)
     """
     size = 2 * math.ceil(3 * sigma) + 1 if size is None else _check_size(size)
     r = np.arange(size) - size // 2
@@ -156,7 +306,26 @@ def gabor_kernel(theta=0.0, *, sigma=2.0, wavelength=4.0, gamma=0.5, phase=0.0, 
 
 
 def gabor_bank(n_orientations=4, **kwargs):
-    """Gabor kernels at ``n_orientations`` angles in ``[0, pi)``, shape ``(n, size, size)``."""
+    """Gabor kernels at ``n_orientations`` evenly spaced angles in ``[0, pi)``.
+
+    Parameters
+    ----------
+    n_orientations : int, default 4
+        Number of kernels.
+    **kwargs
+        Passed to :func:`gabor_kernel` (``sigma``, ``wavelength``, ...).
+
+    Returns
+    -------
+    ndarray of shape (n_orientations, size, size)
+        One kernel per angle ``i pi / n_orientations``.
+
+    Examples
+    --------
+    >>> from scidl.nn.filters import gabor_bank
+    >>> gabor_bank(4, sigma=1.0).shape
+    (4, 7, 7)
+    """
     thetas = np.arange(n_orientations) * np.pi / n_orientations
     return np.stack([gabor_kernel(t, **kwargs) for t in thetas])
 
@@ -197,6 +366,16 @@ def apply_filter(images, kernels, *, padding="same"):
         One kernel keeps the input's shape (up to "valid" cropping); a bank adds
         an axis of length ``k`` after the batch axis: ``(k, H, W)`` for one
         image, ``(n, k, H, W)`` or ``(n, C, k, H, W)`` for batches.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn.filters import apply_filter, box_kernel, gabor_bank
+    >>> image = np.arange(16.0).reshape(4, 4)
+    >>> apply_filter(image, box_kernel(3), padding="valid").round(12).tolist()  # local means
+    [[5.0, 6.0], [9.0, 10.0]]
+    >>> apply_filter(np.ones((2, 16, 16)), gabor_bank(3)).shape  # a batch and a bank
+    (2, 3, 16, 16)
     """
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid'; got {padding!r}.")

@@ -4,11 +4,12 @@
   ill-conditioned quadratic, Rosenbrock, Beale, Himmelblau and a saddle, with
   exact gradients, Hessians and known minima.
 - :func:`trace`: the trajectory of gradient descent, momentum, Nesterov,
-  AdaGrad, RMSProp, Adam, L-BFGS, Newton's method or any torch optimizer.
+  AdaGrad, RMSProp, Adam, AdamW, L-BFGS, Newton's method or any torch optimizer;
+  :data:`METHODS` names them as the training loop does
+  (:data:`scidl.training.OPTIMIZERS`: ``"sgd"``, ``"adam"``...), plus ``"newton"``.
 - :func:`steps_to_tolerance`, :func:`compare_optimizers`, :func:`format_table`:
   steps needed to reach a tolerance, per method and function.
-- The contour plot with trajectories is :func:`scidl.plot.plot_trajectories`
- .
+- The contour plot with trajectories is :func:`scidl.plot.plot_trajectories`.
 """
 
 from scidl.optim._functions import TEST_FUNCTIONS, TestFunction, get_test_function

@@ -16,23 +16,56 @@ class TestFunction:
     ``f`` works on NumPy arrays *and* torch tensors (only arithmetic is used);
     ``grad`` and ``hessian`` are the hand-derived derivatives, in NumPy.
 
-    Attributes
+    Parameters
     ----------
-    name, f, grad, hessian
-    minima : ndarray (n_minima, 2)
-        Global minimisers (for the saddle: the two minima; the saddle point
-        itself is in ``saddles``).
+    name : str
+        Short name (the key in :data:`TEST_FUNCTIONS`).
+    f : callable
+        ``f(x)`` for ``x = (x1, x2)``, on NumPy arrays or torch tensors.
+    grad, hessian : callable
+        Exact gradient ``(2,)`` and Hessian ``(2, 2)`` at ``x``, in NumPy.
+    minima : ndarray of shape (n_minima, 2)
+        Global minimisers.
     f_min : float
+        The minimum value.
     x0 : tuple
         The standard starting point.
     xlim, ylim : tuple
         Plotting window.
+    lr : dict, optional
+        Learning rates by kind of method (see Attributes).
+    saddles : ndarray of shape (n_saddles, 2), optional
+        Saddle points.
+    description : str, optional
+        One line for tables and figures.
+
+    Attributes
+    ----------
+    name : str
+        Short name.
+    f, grad, hessian : callable
+        The function and its exact derivatives.
+    minima : ndarray (n_minima, 2)
+        Global minimisers (for the saddle: the two minima; the saddle point
+        itself is in ``saddles``).
+    f_min : float
+        The minimum value.
+    x0 : tuple
+        The standard starting point.
+    xlim, ylim : tuple
+        Plotting window.
+    saddles : ndarray (n_saddles, 2)
+        Saddle points (empty for most functions).
+    description : str
+        One line for tables and figures.
     lr : dict
-        Learning rates that work from ``x0``: ``"gd"`` for (momentum) gradient
-        descent, ``"adaptive"`` for AdaGrad, RMSProp and Adam.
+        Learning rates that work from ``x0``: ``"sgd"`` for (momentum) gradient
+        descent, ``"adaptive"`` for AdaGrad, RMSProp, Adam and AdamW.
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from scidl.optim import TEST_FUNCTIONS
     >>> q = TEST_FUNCTIONS["quadratic"]                # 0.5 (x^2 + 20 y^2)
     >>> float(q(np.array([0.0, 1.0]))), q.grad(np.array([0.0, 1.0])).tolist()
     (10.0, [0.0, 20.0])
@@ -82,7 +115,7 @@ def _quadratic():
         x0=(-4.0, 1.5),
         xlim=(-5, 5),
         ylim=(-2, 2),
-        lr={"gd": 1.0 / _KAPPA, "adaptive": 0.1},
+        lr={"sgd": 1.0 / _KAPPA, "adaptive": 0.1},
         description=f"0.5 (x^2 + {_KAPPA:g} y^2), condition number {_KAPPA:g}",
     )
 
@@ -106,7 +139,7 @@ def _rosenbrock():
         x0=(-1.2, 1.0),
         xlim=(-2, 2),
         ylim=(-1, 3),
-        lr={"gd": 1e-3, "adaptive": 0.02},
+        lr={"sgd": 1e-3, "adaptive": 0.02},
         description="(1 - x)^2 + 100 (y - x^2)^2: a curved, flat-bottomed valley",
     )
 
@@ -149,7 +182,7 @@ def _beale():
         x0=(1.0, 1.4),
         xlim=(-1, 4.5),
         ylim=(-1.5, 2),
-        lr={"gd": 0.01, "adaptive": 0.05},
+        lr={"sgd": 0.01, "adaptive": 0.05},
         description="Beale's function: flat plateaus and steep ridges",
     )
 
@@ -184,7 +217,7 @@ def _himmelblau():
         x0=(0.0, -1.0),
         xlim=(-5, 5),
         ylim=(-5, 5),
-        lr={"gd": 0.01, "adaptive": 0.1},
+        lr={"sgd": 0.01, "adaptive": 0.1},
         description="Himmelblau's function: four global minima",
     )
 
@@ -200,7 +233,7 @@ def _saddle():
         x0=(1.5, 1e-3),
         xlim=(-2, 2),
         ylim=(-2, 2),
-        lr={"gd": 0.1, "adaptive": 0.05},
+        lr={"sgd": 0.1, "adaptive": 0.05},
         saddles=np.array([[0.0, 0.0]]),
         description="x^2 - y^2 + y^4/4: a saddle at the origin between minima at (0, +-sqrt 2)",
     )
@@ -215,8 +248,18 @@ TEST_FUNCTIONS = {
 def get_test_function(name):
     """The :class:`TestFunction` called ``name`` (or ``name`` itself if it is one).
 
+    Parameters
+    ----------
+    name : str or TestFunction
+        A key of :data:`TEST_FUNCTIONS`.
+
+    Returns
+    -------
+    TestFunction
+
     Examples
     --------
+    >>> from scidl.optim import get_test_function
     >>> f = get_test_function("rosenbrock")
     >>> f.minima.tolist(), f.f_min, f.x0
     ([[1.0, 1.0]], 0.0, (-1.2, 1.0))

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from scidl.optim._functions import get_test_function
+from scidl.training import OPTIMIZERS
 
 __all__ = [
     "METHODS",
@@ -65,7 +66,7 @@ class _AdaGrad(_Rule):
 
 
 class _RMSProp(_Rule):
-    """s <- a s + (1 - a) g^2; x <- x - lr g / (sqrt(s) + eps): a moving average instead of a sum."""
+    """s <- a s + (1 - a) g^2; x <- x - lr g / (sqrt(s) + eps): a moving average, not a sum."""
 
     def __init__(self, lr, alpha=0.99, eps=1e-8):
         super().__init__(lr)
@@ -91,30 +92,62 @@ class _Adam(_Rule):
         return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
-# name -> (NumPy rule or None for a torch optimizer, keyword arguments, which lr of the function)
-METHODS = {
-    "gd": (_GD, {}, "gd"),
-    "momentum": (_Momentum, {"momentum": 0.9}, "gd"),
-    "nesterov": (_Momentum, {"momentum": 0.9, "nesterov": True}, "gd"),
-    "adagrad": (_AdaGrad, {}, "adaptive"),
-    "rmsprop": (_RMSProp, {}, "adaptive"),
-    "adam": (_Adam, {}, "adaptive"),
-    "lbfgs": (
-        None,
-        {"max_iter": 1, "max_eval": 25, "history_size": 10, "line_search_fn": "strong_wolfe"},
-        None,
-    ),
-    "newton": ("newton", {}, None),
+class _AdamW(_Adam):
+    """Adam with decoupled weight decay: x <- (1 - lr wd) x before the Adam step (Loshchilov &
+    Hutter 2019); the decay pulls every coordinate towards zero, so the iterates settle where the
+    gradient balances the decay, not exactly at a minimum of f."""
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(lr, betas=betas, eps=eps)
+        self.weight_decay = weight_decay
+
+    def __call__(self, x, g):
+        self.t += 1
+        return x * (1 - self.lr * self.weight_decay) - self.update(g)
+
+
+# The names are those of the training loop (scidl.training.OPTIMIZERS), so that
+# "adam" on a test function and "adam" in MLPClassifier(optimizer=...) are one method.
+# name -> (NumPy rule, which learning rate of the test function it uses)
+_RULES = {
+    "sgd": (_GD, "sgd"),
+    "momentum": (_Momentum, "sgd"),
+    "nesterov": (_Momentum, "sgd"),
+    "adagrad": (_AdaGrad, "adaptive"),
+    "rmsprop": (_RMSProp, "adaptive"),
+    "adam": (_Adam, "adaptive"),
+    "adamw": (_AdamW, "adaptive"),
+}
+# L-BFGS runs as torch.optim.LBFGS: one iteration (up to 25 evaluations) per trace step.
+_LBFGS_OPTIONS = {
+    "max_iter": 1,
+    "max_eval": 25,
+    "history_size": 10,
+    "line_search_fn": "strong_wolfe",
 }
 
+
+def _methods():
+    methods = {}
+    for name, (_, fixed) in OPTIMIZERS.items():
+        if name == "lbfgs":
+            methods[name] = (None, dict(_LBFGS_OPTIONS), None)
+        elif name in _RULES:
+            rule, which = _RULES[name]
+            methods[name] = (rule, dict(fixed), which)
+        else:  # a new optimizer in the training loop needs its lecture rule here
+            raise NotImplementedError(f"scidl.optim has no update rule for optimizer {name!r}.")
+    methods["newton"] = ("newton", {}, None)
+    return methods
+
+
+# name -> (NumPy rule, "newton", or None for a torch optimizer; keyword arguments; which lr)
+METHODS = _methods()
+
+# name -> (torch optimizer class, keyword arguments): the same update in PyTorch
 TORCH_EQUIVALENTS = {
-    "gd": (torch.optim.SGD, {}),
-    "momentum": (torch.optim.SGD, {"momentum": 0.9}),
-    "nesterov": (torch.optim.SGD, {"momentum": 0.9, "nesterov": True}),
-    "adagrad": (torch.optim.Adagrad, {}),
-    "rmsprop": (torch.optim.RMSprop, {}),
-    "adam": (torch.optim.Adam, {}),
-    "lbfgs": (torch.optim.LBFGS, METHODS["lbfgs"][1]),
+    name: (cls, dict(_LBFGS_OPTIONS) if name == "lbfgs" else dict(fixed))
+    for name, (cls, fixed) in OPTIMIZERS.items()
 }
 
 
@@ -156,8 +189,9 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
     Parameters
     ----------
     optimizer : str, torch.optim.Optimizer class or callable
-        A name in :data:`METHODS` ("gd", "momentum", "nesterov", "adagrad",
-        "rmsprop", "adam", "lbfgs", "newton"), any ``torch.optim.Optimizer``
+        A name in :data:`METHODS`: the training loop's names
+        (:data:`scidl.training.OPTIMIZERS`: "sgd", "momentum", "nesterov",
+        "adagrad", "rmsprop", "adam", "adamw", "lbfgs") and "newton"; any ``torch.optim.Optimizer``
         subclass, or a factory ``params -> optimizer``. The named first-order
         methods are the NumPy update rules of the lecture on the exact gradient
         (the same trajectories as their torch counterparts in
@@ -171,9 +205,9 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
     steps : int
         Maximum number of optimizer steps.
     lr : float, optional
-        Learning rate; by default the function's ``lr["gd"]`` for (momentum)
-        gradient descent and ``lr["adaptive"]`` for AdaGrad/RMSProp/Adam; 1 for
-        Newton and L-BFGS.
+        Learning rate; by default the function's ``lr["sgd"]`` for (momentum)
+        gradient descent and ``lr["adaptive"]`` for AdaGrad/RMSProp/Adam/AdamW;
+        1 for Newton and L-BFGS.
     until : float, optional
         Stop early once the distance to the nearest minimum is below this.
     **kwargs
@@ -187,6 +221,7 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
 
     Examples
     --------
+    >>> from scidl.optim import trace
     >>> path = trace("newton", "quadratic", steps=3)
     >>> path.shape, bool(abs(path[1]).max() < 1e-12)   # one Newton step on a quadratic
     ((4, 2), True)
@@ -202,7 +237,8 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
     if isinstance(optimizer, str):
         if optimizer not in METHODS:
             raise ValueError(
-                f"optimizer must be one of {', '.join(map(repr, METHODS))}, a torch optimizer class or a factory; got {optimizer!r}."
+                f"optimizer must be one of {', '.join(map(repr, METHODS))}, "
+                f"a torch optimizer class or a factory; got {optimizer!r}."
             )
         rule, fixed, which = METHODS[optimizer]
         if lr is None:
@@ -220,7 +256,8 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
         factory = optimizer
     else:
         raise TypeError(
-            f"optimizer must be a name, a torch.optim.Optimizer class or a factory; got {optimizer!r}."
+            "optimizer must be a name, a torch.optim.Optimizer class or a factory; "
+            f"got {optimizer!r}."
         )
 
     x = torch.tensor(np.asarray(x0, dtype=np.float64), requires_grad=True)
@@ -247,11 +284,26 @@ def trace(optimizer, function, x0=None, steps=100, *, lr=None, until=None, **kwa
 def steps_to_tolerance(path, function, tol=1e-4):
     """The first step at which the trajectory is within ``tol`` of a minimum (None if never).
 
+    Parameters
+    ----------
+    path : ndarray of shape (n_points, 2)
+        A trajectory, e.g. from :func:`trace`.
+    function : str or TestFunction
+        The function whose minima count.
+    tol : float, default 1e-4
+        Distance to the nearest minimum that counts as arrived.
+
+    Returns
+    -------
+    int or None
+        The index of the first point within ``tol``, None if no point is.
+
     Examples
     --------
+    >>> from scidl.optim import steps_to_tolerance, trace
     >>> steps_to_tolerance(trace("newton", "quadratic", steps=3), "quadratic")
     1
-    >>> path = trace("gd", "quadratic", steps=500)
+    >>> path = trace("sgd", "quadratic", steps=500)
     >>> steps_to_tolerance(path, "quadratic"), steps_to_tolerance(path[:10], "quadratic")
     (207, None)
     """
@@ -263,6 +315,17 @@ def steps_to_tolerance(path, function, tol=1e-4):
 def compare_optimizers(methods=None, functions=None, *, tol=1e-4, max_steps=2000):
     """Steps to reach ``tol`` (distance to the nearest minimum) per method and function.
 
+    Parameters
+    ----------
+    methods : sequence of str, optional
+        Names in :data:`METHODS` (default: all of them).
+    functions : sequence of str, optional
+        Names in :data:`TEST_FUNCTIONS` (default: all of them).
+    tol : float, default 1e-4
+        Distance to the nearest minimum that counts as arrived.
+    max_steps : int, default 2000
+        Steps each method may take.
+
     Returns
     -------
     dict of {method: {function: int or None}}
@@ -271,6 +334,7 @@ def compare_optimizers(methods=None, functions=None, *, tol=1e-4, max_steps=2000
 
     Examples
     --------
+    >>> from scidl.optim import compare_optimizers
     >>> table = compare_optimizers(["newton"], ["quadratic"], max_steps=5)
     >>> table["newton"]["quadratic"]
     1
@@ -293,12 +357,26 @@ def compare_optimizers(methods=None, functions=None, *, tol=1e-4, max_steps=2000
 def format_table(table, *, max_steps=None):
     """A plain-text table of :func:`compare_optimizers`' result.
 
+    Parameters
+    ----------
+    table : dict of {method: {function: int or None}}
+        The result of :func:`compare_optimizers`.
+    max_steps : int, optional
+        The step budget, shown as ``>max_steps`` for runs that never arrived
+        (``never`` when not given).
+
+    Returns
+    -------
+    str
+        One line per method, one column per function.
+
     Examples
     --------
-    >>> table = compare_optimizers(["gd", "newton"], ["quadratic", "rosenbrock"], max_steps=200)
+    >>> from scidl.optim import compare_optimizers, format_table
+    >>> table = compare_optimizers(["sgd", "newton"], ["quadratic", "rosenbrock"], max_steps=200)
     >>> print(format_table(table, max_steps=200))
     method       quadratic  rosenbrock
-    gd                >200        >200
+    sgd               >200        >200
     newton               1           5
     """
     functions = list(next(iter(table.values())))

@@ -8,7 +8,9 @@
   (lagged pairs of a trajectory without copying it).
 - Callbacks: :class:`ProgressBar`, :class:`EarlyStopping`, :class:`Checkpoint`,
   :class:`Recorder`, base :class:`Callback`.
-- :func:`make_optimizer`, :func:`make_scheduler`: optimizers and schedules by name.
+- :data:`OPTIMIZERS`, :data:`SCHEDULERS`, :func:`make_optimizer`,
+  :func:`make_scheduler`: optimizers and schedules by name. ``OPTIMIZERS`` is the
+  one table of optimizer names; :func:`scidl.optim.trace` uses the same names.
 """
 
 from scidl.training._callbacks import (

@@ -22,26 +22,83 @@ __all__ = ["Callback", "ProgressBar", "EarlyStopping", "Checkpoint", "Recorder",
 
 
 class Callback:
-    """Base class: override any of the hooks; each receives the :class:`TrainState`."""
+    """Base class: override any of the hooks; each receives the :class:`TrainState`.
+
+    A callback has no state of its own; subclasses keep what they need (e.g.
+    :class:`Recorder`'s ``records``). Setting ``state.stop = True`` in a hook
+    ends training after the current epoch.
+
+    Attributes
+    ----------
+    (none)
+        A callback holds no state of its own; subclasses add theirs (e.g.
+        :class:`Recorder`'s ``records``, :class:`EarlyStopping`'s ``best_``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import Callback, train
+    >>> class StopAfterTwoEpochs(Callback):
+    ...     def on_epoch_end(self, state):
+    ...         state.stop = state.epoch >= 2
+    >>> net = torch.nn.Linear(1, 1)
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> history = train(
+    ...     net, (x, 2 * x), loss_fn=torch.nn.functional.mse_loss, max_epochs=10,
+    ...     callbacks=[StopAfterTwoEpochs()], verbose=0,
+    ... )
+    >>> len(history)
+    2
+    """
 
     def on_train_begin(self, state):
-        pass
+        """Called once before the first epoch."""
 
     def on_epoch_begin(self, state):
-        pass
+        """Called at the start of every epoch."""
 
     def on_batch_end(self, state, outputs):
-        pass
+        """Called after every optimisation step with the step's outputs (e.g. ``loss``)."""
 
     def on_epoch_end(self, state):
-        pass
+        """Called after the epoch's history row is written."""
 
     def on_train_end(self, state):
-        pass
+        """Called once at the end, also after an interrupt or divergence."""
 
 
 class ProgressBar(Callback):
-    """A per-epoch tqdm bar showing the latest losses; silent when not on a terminal."""
+    """A per-epoch tqdm bar showing the latest losses; silent when not on a terminal.
+
+    :func:`train` adds one by itself when ``verbose > 0``.
+
+    Parameters
+    ----------
+    desc : str, default "training"
+        Label of the bar.
+    force : bool, default False
+        Show the bar even when standard error is not a terminal.
+
+    Attributes
+    ----------
+    desc : str
+        Label of the bar.
+    force : bool
+        Whether the bar is shown off terminals too.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import ProgressBar, train
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> bar = ProgressBar(desc="linear fit")  # writes to stderr, only on a terminal
+    >>> history = train(
+    ...     torch.nn.Linear(1, 1), (x, x), loss_fn=torch.nn.functional.mse_loss,
+    ...     max_epochs=3, callbacks=[bar], verbose=0,
+    ... )
+    >>> len(history), bar.desc
+    (3, 'linear fit')
+    """
 
     def __init__(self, *, desc="training", force=False):
         self.desc = desc
@@ -88,6 +145,26 @@ class EarlyStopping(Callback):
     restore_best_weights : bool
         At the end of training (also after an interrupt) load the weights of the
         best epoch back into the module.
+
+    Attributes
+    ----------
+    best_ : float
+        The best value of ``monitor`` seen.
+    best_epoch_ : int or None
+        The epoch it was seen in.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import EarlyStopping, train
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> stop = EarlyStopping("train_loss", patience=2, min_delta=1e9)  # nothing counts as better
+    >>> history = train(
+    ...     torch.nn.Linear(1, 1), (x, x), loss_fn=torch.nn.functional.mse_loss,
+    ...     max_epochs=20, callbacks=[stop], verbose=0,
+    ... )
+    >>> len(history), history.status, stop.best_epoch_
+    (3, 'stopped_early', 1)
     """
 
     def __init__(
@@ -108,7 +185,8 @@ class EarlyStopping(Callback):
         row = state.history[-1]
         if self.monitor not in row:
             raise KeyError(
-                f"EarlyStopping monitors {self.monitor!r}, which is not in the history; columns: {list(row)}."
+                f"EarlyStopping monitors {self.monitor!r}, which is not in the history; "
+                f"columns: {list(row)}."
             )
         value = row[self.monitor]
         if value < self.best_ - self.min_delta:
@@ -137,7 +215,38 @@ class Checkpoint(Callback):
 
     The file is a ``torch.save`` archive of tensors and plain containers, readable
     with :func:`load_checkpoint` (``weights_only``: loading never runs code). Only
-    rank 0 writes under ``torchrun``.
+    rank 0 writes under ``torchrun``. After an interrupt the last state is saved too.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file, overwritten at each save.
+    every : int, default 1
+        Save after every ``every`` epochs.
+
+    Attributes
+    ----------
+    path : str or Path
+        The checkpoint file.
+    every : int
+        Epochs between saves.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> import tempfile
+    >>> import torch
+    >>> from scidl.training import Checkpoint, load_checkpoint, train
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "ckpt.pt"
+    ...     history = train(
+    ...         torch.nn.Linear(1, 1), (x, x), loss_fn=torch.nn.functional.mse_loss,
+    ...         max_epochs=3, callbacks=[Checkpoint(path, every=2)], verbose=0,
+    ...     )
+    ...     saved = load_checkpoint(path)
+    >>> saved["epoch"], sorted(saved["module"]), len(saved["history"]["rows"])
+    (2, ['bias', 'weight'], 2)
     """
 
     def __init__(self, path, *, every=1):
@@ -168,7 +277,39 @@ class Checkpoint(Callback):
 
 
 def load_checkpoint(path) -> dict:
-    """Read a :class:`Checkpoint` file without unpickling code."""
+    """Read a :class:`Checkpoint` file without unpickling code.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :class:`Checkpoint`.
+
+    Returns
+    -------
+    dict
+        ``epoch``, ``module`` (a state dict of CPU tensors), ``optimizers``
+        (their state dicts) and ``history`` (:meth:`History.to_dict`).
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> import tempfile
+    >>> import torch
+    >>> from scidl.training import Checkpoint, load_checkpoint, train
+    >>> net = torch.nn.Linear(1, 1)
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp) / "ckpt.pt"
+    ...     _ = train(
+    ...         net, (x, x), loss_fn=torch.nn.functional.mse_loss, max_epochs=1,
+    ...         callbacks=[Checkpoint(path)], verbose=0,
+    ...     )
+    ...     state = load_checkpoint(path)
+    >>> fresh = torch.nn.Linear(1, 1)
+    >>> _ = fresh.load_state_dict(state["module"])
+    >>> bool(torch.equal(fresh.weight, net.weight))
+    True
+    """
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
@@ -179,6 +320,38 @@ class Recorder(Callback):
     batch. The results are in ``records`` as ``(epoch, batch, value)`` tuples;
     ``fn`` runs under ``torch.no_grad()`` with the module in eval mode and is
     also called once before the first step (epoch 0, batch 0).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(state) -> value``; the value is deep-copied.
+    every : int, default 1
+        Record every ``every`` epochs (or optimisation steps).
+    on : {"epoch", "batch"}, default "epoch"
+        What ``every`` counts.
+
+    Attributes
+    ----------
+    records : list of tuple
+        ``(epoch, batch, value)`` for each call.
+    fn, every, on
+        As given.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import Recorder, train
+    >>> net = torch.nn.Linear(1, 1)
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> rec = Recorder(lambda state: state.module.weight.item())
+    >>> _ = train(
+    ...     net, (x, x), loss_fn=torch.nn.functional.mse_loss, batch_size=2, max_epochs=2,
+    ...     callbacks=[rec], verbose=0,
+    ... )
+    >>> [(epoch, batch) for epoch, batch, _ in rec.records]  # before training, then per epoch
+    [(0, 0), (1, 4), (2, 4)]
+    >>> rec.records[-1][2] == net.weight.item()
+    True
     """
 
     def __init__(self, fn, *, every=1, on="epoch"):

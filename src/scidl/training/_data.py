@@ -29,8 +29,19 @@ class IndexedData:
     gather : callable
         ``gather(tensors, idx) -> tuple of tensors`` for a vector of indices.
 
+    Attributes
+    ----------
+    tensors : tuple of torch.Tensor
+        The stored data.
+    index : torch.Tensor of int64
+        One entry per sample.
+    gather : callable
+        Builds a minibatch from entries of ``index``.
+
     Examples
     --------
+    >>> import torch
+    >>> from scidl.training import lagged_pairs
     >>> x = torch.arange(6.0)[:, None]
     >>> pairs = lagged_pairs(x, torch.arange(4), lagtime=2)
     >>> len(pairs), [t[:, 0].tolist() for t in pairs.batch(torch.tensor([0, 3]))]
@@ -48,6 +59,7 @@ class IndexedData:
         return len(self.index)
 
     def to(self, device) -> IndexedData:
+        """The same samples with the stored tensors on ``device``."""
         return IndexedData(
             tuple(t.to(device) for t in self.tensors), self.index.to(device), self.gather
         )
@@ -64,7 +76,7 @@ class IndexedData:
 
 
 def _rows(tensors, idx, dtype):
-    """Rows ``idx`` of the stored frames, standardised when a mean and scale are stored, in ``dtype``."""
+    """Rows ``idx`` of the stored frames in ``dtype``, standardised when a mean and scale exist."""
     frames, *affine = tensors
     x = frames.index_select(0, idx)
     if affine:
@@ -87,7 +99,7 @@ class _Lagged:
 def lagged_pairs(
     frames, starts, lagtime, *, stacked=False, mean=None, scale=None, dtype=None
 ) -> IndexedData:
-    """Lagged pairs ``(x_t, x_{t+lagtime})`` for each ``t`` in ``starts``, without copying ``frames``.
+    """Lagged pairs ``(x_t, x_{t+lagtime})`` for each ``t`` in ``starts``, without copying.
 
     With ``stacked=True`` each sample is the single row ``[x_t, x_{t+lagtime}]``.
     ``starts`` must only contain ``t`` with ``t + lagtime`` inside the same trajectory.
@@ -95,11 +107,44 @@ def lagged_pairs(
     ``(x - mean) / scale`` in the precision of ``frames``, and then converted to
     ``dtype``; so a float64 trajectory is used as it is, never copied into a
     standardised or float32 version of itself.
+
+    Parameters
+    ----------
+    frames : torch.Tensor of shape (n_frames, n_features)
+        The stored trajectory (or trajectories, concatenated).
+    starts : 1D integer array-like
+        The times ``t`` of the pairs.
+    lagtime : int
+        The lag ``tau``.
+    stacked : bool, default False
+        Give each sample as one row ``[x_t, x_{t+tau}]`` instead of two tensors.
+    mean, scale : array-like of shape (n_features,), optional
+        Standardise each minibatch as ``(x - mean) / scale`` (give both or neither).
+    dtype : torch.dtype, optional
+        Convert each minibatch to this dtype.
+
+    Returns
+    -------
+    IndexedData
+        One sample per entry of ``starts``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import lagged_pairs
+    >>> frames = torch.arange(10.0).reshape(5, 2)
+    >>> pairs = lagged_pairs(frames, [0, 1, 2], lagtime=2, stacked=True)
+    >>> len(pairs), pairs.batch(torch.tensor([0]))[0].tolist()
+    (3, [[0.0, 1.0, 4.0, 5.0]])
+    >>> x0, xt = lagged_pairs(frames, [1], lagtime=1, mean=[1.0, 1.0], scale=[2.0, 2.0]).batch([0])
+    >>> x0.tolist(), xt.tolist()
+    ([[0.5, 1.0]], [[1.5, 2.0]])
     """
     starts = torch.as_tensor(starts, dtype=torch.int64)
     if len(starts) and (int(starts.min()) < 0 or int(starts.max()) + lagtime >= len(frames)):
         raise ValueError(
-            f"starts must lie in [0, {len(frames) - lagtime}) for lagtime={lagtime} and {len(frames)} frames."
+            f"starts must lie in [0, {len(frames) - lagtime}) for lagtime={lagtime} "
+            f"and {len(frames)} frames."
         )
     if (mean is None) != (scale is None):
         raise ValueError("mean and scale must be given together.")

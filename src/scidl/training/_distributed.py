@@ -20,6 +20,25 @@ def distributed_context(device: torch.device) -> tuple[int, int]:
     Outside ``torchrun`` (no ``WORLD_SIZE`` > 1 in the environment) this is
     ``(0, 1)`` and nothing is initialised. Under torchrun the backend is NCCL on
     GPUs and Gloo on the CPU.
+
+    Parameters
+    ----------
+    device : torch.device
+        The training device (it picks the backend, and the GPU of this rank).
+
+    Returns
+    -------
+    rank : int
+        This process, from 0.
+    world_size : int
+        Number of processes.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import distributed_context
+    >>> distributed_context(torch.device("cpu"))  # a plain Python process
+    (0, 1)
     """
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
@@ -33,7 +52,19 @@ def distributed_context(device: torch.device) -> tuple[int, int]:
 
 
 def is_main_process() -> bool:
-    """True outside distributed runs and on rank 0 inside them."""
+    """True outside distributed runs and on rank 0 inside them.
+
+    Returns
+    -------
+    bool
+        Whether this process should write files and print.
+
+    Examples
+    --------
+    >>> from scidl.training import is_main_process
+    >>> is_main_process()  # a plain Python process
+    True
+    """
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank() == 0
     return int(os.environ.get("RANK", "0")) == 0

@@ -14,11 +14,23 @@ class History(list):
     reports), ``valid_loss`` and validation metrics when a validation set is
     used, ``lr`` and ``time`` (seconds since training started).
 
-    ``status`` is ``"completed"``, ``"stopped_early"``, ``"interrupted"`` or
-    ``"diverged"``.
+    Parameters
+    ----------
+    rows : iterable of dict, optional
+        Initial rows.
+    status : str, default "completed"
+        How training ended.
+
+    Attributes
+    ----------
+    status : str
+        ``"completed"``, ``"stopped_early"``, ``"interrupted"`` or ``"diverged"``.
+    columns : list of str
+        Every key found in the rows, in order of appearance.
 
     Examples
     --------
+    >>> from scidl.training import History
     >>> h = History([{"epoch": 1, "train_loss": 0.5}, {"epoch": 2, "train_loss": 0.25}])
     >>> h["train_loss"]
     array([0.5 , 0.25])
@@ -41,6 +53,7 @@ class History(list):
 
     @property
     def columns(self) -> list[str]:
+        """Every key found in the rows, in order of appearance."""
         cols: list[str] = []
         for row in self:
             cols.extend(k for k in row if k not in cols)
@@ -55,6 +68,7 @@ class History(list):
 
     @classmethod
     def from_dict(cls, d: dict) -> History:
+        """The inverse of :meth:`to_dict`."""
         return cls(d.get("rows", []), status=d.get("status", "completed"))
 
     def __repr__(self) -> str:

@@ -49,7 +49,28 @@ __all__ = ["train", "DivergenceError", "TrainState"]
 
 
 class DivergenceError(FloatingPointError):
-    """Training produced a non-finite loss; the module keeps the last finite weights."""
+    """Training produced a non-finite loss; the module keeps the last finite weights.
+
+    Raised by :func:`train` before the backward pass of the first NaN or
+    infinite loss; the message names the epoch and the batch. The history
+    given to :func:`train` keeps the completed epochs, with status ``"diverged"``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import DivergenceError, History, train
+    >>> net = torch.nn.Linear(1, 1)
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> nan_loss = lambda out, y: ((out - y) ** 2).mean() * float("nan")
+    >>> history = History()
+    >>> try:
+    ...     train(net, (x, x), loss_fn=nan_loss, history=history, verbose=0)
+    ... except DivergenceError as exc:
+    ...     print(str(exc).split(".")[0])
+    Training diverged: the loss became nan in epoch 1, batch 1
+    >>> history.status, bool(torch.isfinite(net.weight).all())
+    ('diverged', True)
+    """
 
 
 class _NonFiniteLoss(Exception):
@@ -58,7 +79,47 @@ class _NonFiniteLoss(Exception):
 
 @dataclass
 class TrainState:
-    """What callbacks and steps can see of the running loop."""
+    """What callbacks and steps can see of the running loop.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The model being trained (never the DistributedDataParallel wrapper).
+    optimizers : dict
+        ``{name: torch optimizer}`` from the step's ``configure_optimizers``.
+    history : History
+        The per-epoch records so far.
+    max_epochs : int
+        The epoch budget.
+    rank, world_size : int, default 0 and 1
+        This process and the number of processes under torchrun.
+    epoch, batch, global_step : int, default 0
+        Current epoch (from 1), batch within it (from 1) and optimisation steps so far.
+    stop : bool, default False
+        Set it to True (e.g. in a callback) to end training after this epoch.
+    extra : dict, optional
+        Free space for steps and callbacks to share values.
+
+    Attributes
+    ----------
+    module, optimizers, history, max_epochs, rank, world_size, epoch, batch, \
+global_step, stop, extra
+        The fields above, updated by the loop as training runs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import Callback, train
+    >>> class Report(Callback):
+    ...     def on_train_end(self, state):
+    ...         print(state.epoch, state.batch, state.global_step, list(state.optimizers))
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> _ = train(
+    ...     torch.nn.Linear(1, 1), (x, x), loss_fn=torch.nn.functional.mse_loss,
+    ...     batch_size=4, max_epochs=3, callbacks=[Report()], verbose=0,
+    ... )
+    3 2 6 ['main']
+    """
 
     module: torch.nn.Module
     optimizers: dict
@@ -74,7 +135,52 @@ class TrainState:
 
 
 class StepContext:
-    """Services the loop offers to a step: divergence check, scaled backward, clipping."""
+    """Services the loop offers to a step: divergence check, scaled backward, clipping.
+
+    The loop makes one and passes it to every ``train_step``/``eval_step``;
+    a custom step calls ``ctx.check_finite(loss)``, ``ctx.backward(loss)`` and
+    ``ctx.clip_gradients(module)`` instead of the bare torch calls, so that the
+    divergence guard, data-parallel loss scaling and clipping work for it too.
+
+    Parameters
+    ----------
+    state : TrainState
+        The running loop's state.
+    clip_grad_norm : float or None
+        Largest global gradient norm (None: no clipping).
+    world_size : int
+        Number of processes (1 outside torchrun).
+
+    Attributes
+    ----------
+    state : TrainState
+        The running loop's state.
+    clip_grad_norm : float or None
+        Largest global gradient norm.
+    world_size : int
+        Number of processes.
+    loss_scale : float
+        Factor applied by :meth:`backward` (a rank's share of an uneven global batch).
+    epoch : int
+        The current epoch.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import SupervisedStep, train
+    >>> seen = []
+    >>> class Peek(SupervisedStep):
+    ...     def train_step(self, module, batch, optimizers, ctx):
+    ...         seen.append((ctx.epoch, ctx.world_size, ctx.clip_grad_norm))
+    ...         return super().train_step(module, batch, optimizers, ctx)
+    >>> x = torch.linspace(-1, 1, 8)[:, None]
+    >>> _ = train(
+    ...     torch.nn.Linear(1, 1), (x, x), step=Peek(torch.nn.functional.mse_loss),
+    ...     max_epochs=2, clip_grad_norm=0.5, verbose=0,
+    ... )
+    >>> seen
+    [(1, 1, 0.5), (2, 1, 0.5)]
+    """
 
     def __init__(self, state, clip_grad_norm, world_size):
         self.state = state
@@ -84,15 +190,15 @@ class StepContext:
 
     @property
     def epoch(self):
+        """The current epoch (from 1)."""
         return self.state.epoch
 
     def check_finite(self, loss):
         """Raise (before any backward pass) if ``loss`` is NaN or infinite."""
         loss = loss.detach()
         if loss.numel() == 1:
-            value = (
-                loss.item()
-            )  # one cheap call; much faster than isfinite().all() on small tensors
+            # one cheap call; much faster than isfinite().all() on small tensors
+            value = loss.item()
             ok = math.isfinite(value)
         else:
             ok = bool(torch.isfinite(loss).all())
@@ -105,9 +211,11 @@ class StepContext:
             raise _NonFiniteLoss(value)
 
     def backward(self, loss):
+        """``loss.backward()``, scaled by ``loss_scale`` under torchrun."""
         (loss * self.loss_scale if self.loss_scale != 1.0 else loss).backward()
 
     def clip_gradients(self, module):
+        """Clip the global gradient norm of ``module`` to ``clip_grad_norm`` (if set)."""
         if self.clip_grad_norm is not None:
             torch.nn.utils.clip_grad_norm_(module.parameters(), self.clip_grad_norm)
 
@@ -129,7 +237,8 @@ def _as_tensors(data, device, name):
         or not all(isinstance(t, torch.Tensor) for t in data)
     ):
         raise TypeError(
-            f"{name} must be a tensor, a tuple of tensors or a DataLoader; got {type(data).__name__}."
+            f"{name} must be a tensor, a tuple of tensors, IndexedData or a DataLoader; "
+            f"got {type(data).__name__}."
         )
     n = len(data[0])
     if any(len(t) != n for t in data):
@@ -248,6 +357,7 @@ def train(
     clip_grad_norm : float, optional
         Clip the global gradient norm to this value.
     callbacks : sequence of Callback
+        Called at fixed points of the loop (see :class:`Callback`).
     history : History, optional
         Appended to (so a fit can be continued); a new one by default.
     random_state : int
@@ -260,11 +370,30 @@ def train(
     Returns
     -------
     History
+        One row per epoch: ``epoch``, ``train_loss`` (and other terms the step
+        reports), validation columns, ``lr``, ``time``.
 
     Raises
     ------
     DivergenceError
         When a loss is NaN or infinite; the module keeps the last finite weights.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import train
+    >>> torch.manual_seed(0)  # doctest: +ELLIPSIS
+    <torch._C.Generator object at ...>
+    >>> x = torch.linspace(-1, 1, 64)[:, None]
+    >>> net = torch.nn.Linear(1, 1)
+    >>> history = train(
+    ...     net, (x, 3 * x + 1), loss_fn=torch.nn.functional.mse_loss, optimizer="sgd",
+    ...     lr=0.5, batch_size=16, max_epochs=20, verbose=0,
+    ... )
+    >>> history.columns
+    ['epoch', 'train_loss', 'lr', 'time']
+    >>> [round(v, 3) for v in (net.weight.item(), net.bias.item())]  # y = 3 x + 1
+    [3.0, 1.0]
     """
     if (loss_fn is None) == (step is None):
         raise ValueError("Give exactly one of loss_fn and step.")
@@ -378,16 +507,17 @@ def train(
     except KeyboardInterrupt:
         history.status = "interrupted"
         warnings.warn(
-            f"Training interrupted in epoch {state.epoch}; keeping the model and the history of {len(history)} completed epoch(s).",
+            f"Training interrupted in epoch {state.epoch}; keeping the model and the history "
+            f"of {len(history)} completed epoch(s).",
             RuntimeWarning,
             stacklevel=2,
         )
     except _NonFiniteLoss as exc:
         history.status = "diverged"
         raise DivergenceError(
-            f"Training diverged: the loss became {exc.args[0]} in epoch {state.epoch}, batch {state.batch}. "
-            "The model keeps the last finite weights. Try a smaller learning rate, gradient clipping "
-            "(clip_grad_norm) or standardised inputs."
+            f"Training diverged: the loss became {exc.args[0]} in epoch {state.epoch}, "
+            f"batch {state.batch}. The model keeps the last finite weights. Try a smaller "
+            "learning rate, gradient clipping (clip_grad_norm) or standardised inputs."
         ) from None
     finally:
         for cb in callbacks:

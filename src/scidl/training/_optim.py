@@ -8,7 +8,8 @@ import torch
 
 __all__ = ["OPTIMIZERS", "SCHEDULERS", "make_optimizer", "make_scheduler"]
 
-# name -> (torch class, fixed keyword arguments)
+# name -> (torch class, fixed keyword arguments). The one table of optimizer names:
+# scidl.optim.trace takes its names from here too.
 OPTIMIZERS = {
     "sgd": (torch.optim.SGD, {}),
     "momentum": (torch.optim.SGD, {"momentum": 0.9}),
@@ -38,9 +39,28 @@ def make_optimizer(
     (SGD, Adam, AdamW) it is used: one kernel updates all parameters, which
     removes most per-step Python overhead for small networks.
 
+    Parameters
+    ----------
+    optimizer : str, torch.optim.Optimizer class or callable
+        A key of :data:`OPTIMIZERS`, an optimizer class, or a factory
+        ``params -> optimizer`` (called as it is, without the options below).
+    params : iterable of torch.nn.Parameter or list of dict
+        Parameters (those not requiring gradients are skipped) or parameter groups.
+    lr : float, default 1e-3
+        Learning rate.
+    weight_decay : float, default 0.0
+        L2 penalty (not supported by L-BFGS).
+    **kwargs
+        More options for the optimizer class (e.g. ``max_iter`` for L-BFGS).
+
+    Returns
+    -------
+    torch.optim.Optimizer
+
     Examples
     --------
     >>> import torch
+    >>> from scidl.training import make_optimizer
     >>> opt = make_optimizer("nesterov", [torch.nn.Parameter(torch.zeros(3))], lr=0.1)
     >>> type(opt).__name__, opt.defaults["nesterov"]
     ('SGD', True)
@@ -61,18 +81,21 @@ def make_optimizer(
     elif isinstance(optimizer, str):
         if optimizer not in OPTIMIZERS:
             raise ValueError(
-                f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, a torch.optim.Optimizer class or a callable; got {optimizer!r}."
+                f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, "
+                f"a torch.optim.Optimizer class or a callable; got {optimizer!r}."
             )
         cls, fixed = OPTIMIZERS[optimizer]
     else:
         raise TypeError(
-            f"optimizer must be a name, a torch.optim.Optimizer class or a callable; got {optimizer!r}."
+            "optimizer must be a name, a torch.optim.Optimizer class or a callable; "
+            f"got {optimizer!r}."
         )
     options = {"lr": lr, **fixed, **kwargs}
     if cls is torch.optim.LBFGS:
         if weight_decay:
             raise ValueError(
-                "optimizer='lbfgs' does not support weight_decay; add an L2 term to the loss instead."
+                "optimizer='lbfgs' does not support weight_decay; "
+                "add an L2 term to the loss instead."
             )
         options.setdefault("line_search_fn", "strong_wolfe")
     else:
@@ -102,6 +125,36 @@ def make_scheduler(schedule, optimizer, *, max_epochs):
     training), ``"exponential"`` (x0.95 per epoch), ``"cosine"`` (cosine decay to
     zero over ``max_epochs``), ``"plateau"`` (x0.1 when the monitored loss stalls
     for 5 epochs), or a callable ``optimizer -> scheduler``.
+
+    Parameters
+    ----------
+    schedule : str, callable or None
+        A name in :data:`SCHEDULERS`, None, or a factory.
+    optimizer : torch.optim.Optimizer
+        The optimizer whose learning rate is scheduled.
+    max_epochs : int
+        The training length (sets the step and cosine schedules).
+
+    Returns
+    -------
+    torch.optim.lr_scheduler.LRScheduler or ReduceLROnPlateau or None
+        None for a constant learning rate.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import make_optimizer, make_scheduler
+    >>> opt = make_optimizer("sgd", [torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    >>> sched = make_scheduler("cosine", opt, max_epochs=4)
+    >>> lrs = []
+    >>> for _ in range(4):
+    ...     opt.step()
+    ...     sched.step()
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 3))
+    >>> lrs  # 0.5 (1 + cos(pi t / 4))
+    [0.854, 0.5, 0.146, 0.0]
+    >>> make_scheduler(None, opt, max_epochs=4) is None
+    True
     """
     if schedule is None or schedule == "constant":
         return None
@@ -117,5 +170,6 @@ def make_scheduler(schedule, optimizer, *, max_epochs):
     if schedule == "plateau":
         return lrs.ReduceLROnPlateau(optimizer, factor=0.1, patience=5)
     raise ValueError(
-        f"lr_schedule must be one of {', '.join(map(repr, SCHEDULERS))}, None or a callable; got {schedule!r}."
+        f"lr_schedule must be one of {', '.join(map(repr, SCHEDULERS))}, None or a callable; "
+        f"got {schedule!r}."
     )

@@ -20,7 +20,32 @@ class Step:
 
     Subclasses implement :meth:`train_step`, and may override
     :meth:`configure_optimizers` (to create several optimizers, e.g. for a
-    generator and a discriminator) and :meth:`eval_step`.
+    generator and a discriminator) and :meth:`eval_step`. A step has no state
+    the loop relies on; subclasses keep their own.
+
+    Attributes
+    ----------
+    (none)
+        A step holds no state the loop relies on; subclasses add theirs (e.g.
+        :class:`SupervisedStep`'s ``loss_fn`` and ``metrics``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import Step, train
+    >>> class L1Step(Step):  # least absolute deviations
+    ...     def train_step(self, module, batch, optimizers, ctx):
+    ...         x, y = batch
+    ...         optimizers["main"].zero_grad()
+    ...         loss = (module(x) - y).abs().mean()
+    ...         ctx.check_finite(loss)
+    ...         ctx.backward(loss)
+    ...         optimizers["main"].step()
+    ...         return {"loss": loss.detach(), "max_error": (module(x) - y).abs().max().detach()}
+    >>> x = torch.linspace(-1, 1, 16)[:, None]
+    >>> history = train(torch.nn.Linear(1, 1), (x, 2 * x), step=L1Step(), max_epochs=3, verbose=0)
+    >>> history.columns  # every value a step returns becomes a column
+    ['epoch', 'train_loss', 'train_max_error', 'lr', 'time']
     """
 
     def configure_optimizers(self, module, make_optimizer) -> dict:
@@ -42,7 +67,35 @@ class SupervisedStep(Step):
     ``loss_fn`` must average over the batch. With one tensor per batch (no
     targets), ``loss_fn(module(x), x)`` is used, as in an autoencoder.
     ``metrics`` maps names to ``fn(output, target) -> tensor`` evaluated on
-    validation batches.
+    validation batches. With an L-BFGS optimizer the step is one ``opt.step(closure)``.
+
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn(output, target) -> scalar`` averaged over the batch.
+    metrics : dict, optional
+        ``{name: fn(output, target)}`` for validation batches.
+
+    Attributes
+    ----------
+    loss_fn : callable
+        The training loss.
+    metrics : dict
+        The validation metrics.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from scidl.training import SupervisedStep, train
+    >>> x = torch.linspace(-1, 1, 16)[:, None]
+    >>> mae = lambda out, y: (out - y).abs().mean()
+    >>> step = SupervisedStep(torch.nn.functional.mse_loss, metrics={"mae": mae})
+    >>> history = train(
+    ...     torch.nn.Linear(1, 1), (x, x), step=step, validation_data=(x, x), max_epochs=2,
+    ...     verbose=0,
+    ... )
+    >>> history.columns
+    ['epoch', 'train_loss', 'valid_loss', 'valid_mae', 'lr', 'time']
     """
 
     def __init__(self, loss_fn, *, metrics=None):

@@ -10,7 +10,8 @@ from sklearn.base import TransformerMixin
 from torch import nn
 
 from scidl.base import NeuralEstimator
-from scidl.nn import ACTIVATIONS, MLP, get_activation
+from scidl.nn import MLP
+from scidl.numerics import ACTIVATIONS, get_activation
 from scidl.utils import (
     InstanceOf,
     Interval,
@@ -24,6 +25,12 @@ from scidl.utils import (
 __all__ = ["Autoencoder", "AutoencoderModule", "ConvAutoencoder", "ConvAutoencoderModule"]
 
 
+def _output_dtype(dtype) -> np.dtype:
+    """The dtype of the arrays returned for input of ``dtype``: float32 stays float32,
+    float64 stays float64 (whatever the network's own precision), anything else is float64."""
+    return np.dtype(dtype) if np.dtype(dtype) in (np.float32, np.float64) else np.dtype(np.float64)
+
+
 # -- torch modules ---------------------------------------------------------------
 class AutoencoderModule(nn.Module):
     """Dense autoencoder: encoder MLP -> bottleneck of ``n_components`` -> decoder MLP.
@@ -34,20 +41,39 @@ class AutoencoderModule(nn.Module):
     Parameters
     ----------
     in_features : int
+        Number of input features (also the size of the reconstruction).
     n_components : int
         Width of the bottleneck (the code).
-    hidden_sizes : sequence of int
+    hidden_sizes : sequence of int, default (128,)
         Hidden widths of the encoder, input side first.
-    activation : str or nn.Module class
+    activation : str or nn.Module class, default "relu"
         Activation of the hidden layers (the code itself is linear).
-    output_activation : str or nn.Module class
+    output_activation : str or nn.Module class, default "identity"
         Applied to the reconstruction (e.g. ``"sigmoid"`` for data in [0, 1]).
+
+    Attributes
+    ----------
+    encoder : scidl.nn.MLP
+        ``in_features -> hidden_sizes -> n_components``.
+    decoder : torch.nn.Sequential
+        An :class:`scidl.nn.MLP` ``n_components -> reversed(hidden_sizes) ->
+        in_features`` followed by the output activation.
+    in_features, n_components, hidden_sizes, activation, output_activation
+        The constructor's arguments (``hidden_sizes`` as a tuple).
 
     Examples
     --------
+    >>> import torch
+    >>> from scidl.unsupervised import AutoencoderModule
     >>> net = AutoencoderModule(6, 2, hidden_sizes=(4,))
     >>> net.encode(torch.zeros(3, 6)).shape, net(torch.zeros(3, 6)).shape
     (torch.Size([3, 2]), torch.Size([3, 6]))
+    >>> net
+    AutoencoderModule(
+      in_features=6, n_components=2, hidden_sizes=(4,), activation='relu'
+      (encoder): MLP(...)
+      (decoder): Sequential(...)
+    )
     """
 
     def __init__(
@@ -73,20 +99,26 @@ class AutoencoderModule(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialise the encoder and the decoder (see :class:`scidl.nn.MLP`)."""
         self.encoder.reset_parameters()
         self.decoder[0].reset_parameters()
 
     def encode(self, x):
+        """The code of ``x``, shape ``(batch, n_components)``."""
         return self.encoder(x)
 
     def decode(self, z):
+        """The reconstruction from the code ``z``, shape ``(batch, in_features)``."""
         return self.decoder(z)
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, n_components={self.n_components}, hidden_sizes={self.hidden_sizes}, activation={self.activation!r}"
+        return (
+            f"in_features={self.in_features}, n_components={self.n_components}, "
+            f"hidden_sizes={self.hidden_sizes}, activation={self.activation!r}"
+        )
 
 
 class ConvAutoencoderModule(nn.Module):
@@ -99,17 +131,32 @@ class ConvAutoencoderModule(nn.Module):
 
     Parameters
     ----------
-    image_shape : tuple (C, H, W)
+    in_shape : tuple of int (C, H, W)
+        Shape of one input image.
     n_components : int
         Size of the code.
-    channels : sequence of int
-        Feature maps of the encoder's convolutions.
-    kernel_size : int
+    channels : sequence of int, default (16, 32)
+        Feature maps of the encoder's convolutions (the decoder mirrors them).
+    kernel_size : int, default 3
         Odd kernel size (padding ``kernel_size // 2``).
-    activation, output_activation : str or nn.Module class
+    activation : str or nn.Module class, default "relu"
+        Activation after every convolution and after the decoder's linear map.
+    output_activation : str or nn.Module class, default "identity"
+        Applied to the reconstruction (e.g. ``"sigmoid"`` for pixels in [0, 1]).
+
+    Attributes
+    ----------
+    encoder : torch.nn.Sequential
+        Convolutions, ``Flatten`` and a ``Linear`` map to ``n_components``.
+    decoder : torch.nn.Sequential
+        A ``Linear`` map, ``Unflatten`` and transposed convolutions back to ``in_shape``.
+    in_shape, n_components, channels, kernel_size, activation, output_activation
+        The constructor's arguments (``in_shape`` and ``channels`` as tuples).
 
     Examples
     --------
+    >>> import torch
+    >>> from scidl.unsupervised import ConvAutoencoderModule
     >>> net = ConvAutoencoderModule((1, 28, 28), 8, channels=(4, 8))
     >>> net.encode(torch.zeros(2, 1, 28, 28)).shape, net(torch.zeros(2, 1, 28, 28)).shape
     (torch.Size([2, 8]), torch.Size([2, 1, 28, 28]))
@@ -117,7 +164,7 @@ class ConvAutoencoderModule(nn.Module):
 
     def __init__(
         self,
-        image_shape,
+        in_shape,
         n_components,
         channels=(16, 32),
         *,
@@ -128,12 +175,15 @@ class ConvAutoencoderModule(nn.Module):
         super().__init__()
         if kernel_size % 2 != 1:
             raise ValueError(f"kernel_size must be odd; got {kernel_size}.")
-        self.image_shape = tuple(int(s) for s in image_shape)
+        self.in_shape = tuple(int(s) for s in in_shape)
+        if len(self.in_shape) != 3:
+            raise ValueError(f"in_shape must be (C, H, W); got {tuple(in_shape)!r}.")
         self.n_components = n_components
         self.channels = tuple(channels)
         self.kernel_size = kernel_size
         self.activation = activation
-        c, h, w = self.image_shape
+        self.output_activation = output_activation
+        c, h, w = self.in_shape
         pad = kernel_size // 2
         sizes = [(h, w)]
         enc = []
@@ -170,39 +220,54 @@ class ConvAutoencoderModule(nn.Module):
         self.reset_parameters()
 
     def reset_parameters(self):
+        """Re-initialise every convolution and linear map (PyTorch's defaults)."""
         for m in self.modules():
             if m is not self and isinstance(m, nn.Conv2d | nn.ConvTranspose2d | nn.Linear):
                 m.reset_parameters()  # PyTorch's defaults (Kaiming-uniform with a=sqrt(5))
 
     def encode(self, x):
+        """The code of images ``x`` of shape ``(batch, C, H, W)``: ``(batch, n_components)``."""
         return self.encoder(x)
 
     def decode(self, z):
+        """Images ``(batch, C, H, W)`` decoded from codes ``z``."""
         return self.decoder(z)
 
     def forward(self, x):
         return self.decoder(self.encoder(x))
 
     def extra_repr(self) -> str:
-        return f"image_shape={self.image_shape}, n_components={self.n_components}, channels={self.channels}"
+        return (
+            f"in_shape={self.in_shape}, n_components={self.n_components}, "
+            f"channels={self.channels}, kernel_size={self.kernel_size}, "
+            f"activation={self.activation!r}"
+        )
 
 
 # -- estimators ------------------------------------------------------------------
-_AE_CONSTRAINTS = {
-    "n_components": [Interval(numbers.Integral, 1, None)],
-    "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
-    "output_activation": [Options(*ACTIVATIONS), InstanceOf(type)],
-}
-
-
 class _AutoencoderBase(TransformerMixin, NeuralEstimator):
-    """Shared inference of the autoencoders: encode, decode, reconstruct, score."""
+    """Shared training data and inference of the autoencoders: encode, decode, reconstruct, score.
+
+    Every array returned keeps the input's float dtype (float32 in, float32 out; float64
+    in, float64 out), whatever the network's own precision (``dtype``).
+    """
+
+    # the hyperparameters every autoencoder has (merged along the MRO with the common ones)
+    _parameter_constraints = {
+        "n_components": [Interval(numbers.Integral, 1, None)],
+        "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
+        "output_activation": [Options(*ACTIVATIONS), InstanceOf(type)],
+    }
+
+    # rows per inference chunk: image rows are large, so fewer than the base's default
+    _chunk_size = 4096
 
     def _loss_fn(self):
         # The lecture's loss sum_i (x_hat_i - x_i)^2, averaged over samples and features.
         return torch.nn.functional.mse_loss
 
     def _check_input(self, X):
+        """Validate ``X`` for a fitted model; return what the module takes (a NumPy array)."""
         raise NotImplementedError
 
     def _make_datasets(self, X, target, splits, dtype, device):
@@ -214,50 +279,85 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
                 out.append(None)
                 continue
             x = np.ascontiguousarray(X[idx])
-            out.append(
-                (torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device),)
-            )
+            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
+            out.append((x,))
         return out
 
-    def _run(self, fn, X, *, chunk_size=4096):
-        """``fn(tensor)`` over ``X`` in eval mode and chunks; a float64 NumPy array."""
-        param = next(self.module_.parameters())
-        self.module_.eval()
-        outs = []
-        with torch.no_grad():
-            for s in range(0, len(X), chunk_size):
-                xt = torch.as_tensor(
-                    np.ascontiguousarray(X[s : s + chunk_size]),
-                    dtype=param.dtype,
-                    device=param.device,
-                )
-                outs.append(fn(xt).double().cpu())
-        return torch.cat(outs).numpy()
+    def _numpy(self, fn, X):
+        """``fn`` over the rows of ``X`` by the one inference loop, in ``X``'s float dtype."""
+        out = self._infer(fn, X, chunk_size=self._chunk_size).numpy()
+        return out.astype(_output_dtype(X.dtype), copy=False)
 
     def transform(self, X):
-        """The codes (bottleneck activations), shape (n_samples, n_components)."""
+        """The codes (bottleneck activations) of ``X``.
+
+        Parameters
+        ----------
+        X : array-like
+            Data shaped like the training data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_components)
+            In the float dtype of ``X``.
+        """
         X = self._check_input(X)
-        return self._run(self.module_.encode, X)
+        return self._numpy(self.module_.encode, X)
 
     def inverse_transform(self, X):
-        """Decode codes of shape (n_samples, n_components) into reconstructions."""
+        """Decode codes into reconstructions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes, e.g. from :meth:`transform`.
+
+        Returns
+        -------
+        ndarray
+            Reconstructions shaped like the training data, in the float dtype of ``X``.
+        """
         check_fitted(self, "module_")
         Z = check_array(X, name="X")
         if Z.shape[1] != self.n_components:
             raise ValueError(
-                f"X has {Z.shape[1]} columns, but inverse_transform expects n_components={self.n_components}."
+                f"X has {Z.shape[1]} columns, but inverse_transform expects "
+                f"n_components={self.n_components}."
             )
-        return self._run(self.module_.decode, Z)
+        return self._numpy(self.module_.decode, Z)
 
     def reconstruct(self, X):
-        """``inverse_transform(transform(X))`` in one pass."""
+        """``inverse_transform(transform(X))`` in one pass, in the float dtype of ``X``."""
         X = self._check_input(X)
-        return self._run(self.module_, X)
+        return self._numpy(self.module_, X)
 
     def score(self, X, y=None):
-        """Minus the mean squared reconstruction error per entry (higher is better)."""
+        """Minus the mean squared reconstruction error per entry (higher is better).
+
+        Parameters
+        ----------
+        X : array-like
+            Data shaped like the training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        float
+            ``-mean((reconstruct(X) - X) ** 2)``, summed in float64.
+        """
         X = self._check_input(X)
-        return -float(np.mean((self._run(self.module_, X) - X) ** 2))
+
+        def squared_errors(x):  # per sample, so no reconstruction of all of X is kept
+            return (self.module_(x) - x).square().flatten(1).sum(1, dtype=torch.float64)
+
+        sse = self._infer(squared_errors, X, chunk_size=self._chunk_size).sum()
+        return -float(sse) / X.size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
 
 
 class Autoencoder(_AutoencoderBase):
@@ -266,23 +366,30 @@ class Autoencoder(_AutoencoderBase):
     Parameters
     ----------
     hidden_sizes : sequence of int, default (128,)
-        Hidden widths of the encoder (the decoder mirrors them).
+        Hidden widths of the encoder (the decoder mirrors them); ``()`` for none.
     n_components : int, default 2
         Size of the bottleneck.
-    activation : str, default "relu"
+    activation : str or nn.Module class, default "relu"
         Activation of the hidden layers; ``"identity"`` makes a linear autoencoder.
-    output_activation : str, default "identity"
+    output_activation : str or nn.Module class, default "identity"
         Applied to the reconstruction (``"sigmoid"`` suits pixels in [0, 1]).
     optimizer, lr, batch_size, max_epochs, weight_decay, validation_fraction, patience, \
 lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
-        The common hyperparameters of :class:`scidl.base.NeuralEstimator`.
+        The common hyperparameters of :class:`scidl.base.NeuralEstimator`
+        (``device="auto"`` trains on CUDA when it is available).
 
     Attributes
     ----------
     module_ : AutoencoderModule
-        The trained network (``module_.encoder``, ``module_.decoder``).
+        The trained network (``module_.encoder``, ``module_.decoder``), in eval mode.
     history_ : scidl.training.History
-    n_features_in_, n_epochs_
+        Per-epoch ``train_loss`` (and ``valid_loss``), ``lr`` and ``time``.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    n_epochs_ : int
+        Epochs trained.
+    device_ : str
+        The device the network was trained on.
 
     Notes
     -----
@@ -295,6 +402,9 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     arbitrary (non-orthogonal) basis of that subspace. With nonlinear
     activations the code can follow curved data and beat PCA at a small ``k``.
 
+    ``transform``, ``inverse_transform`` and ``reconstruct`` return arrays in the
+    input's float dtype (float32 or float64) whatever the network's ``dtype``.
+
     Examples
     --------
     >>> import numpy as np
@@ -303,14 +413,14 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     >>> X = rng.normal(size=(200, 2)) @ rng.normal(size=(2, 5))
     >>> ae = Autoencoder((), n_components=2, activation="identity", optimizer="lbfgs",
     ...                  lr=1.0, batch_size=200, max_epochs=2, random_state=0).fit(X)
-    >>> ae.transform(X).shape
-    (200, 2)
+    >>> Z = ae.transform(X)
+    >>> Z.shape, Z.dtype
+    ((200, 2), dtype('float64'))
     >>> bool(ae.score(X) > -1e-6)  # rank-2 data: a linear code of 2 is exact
     True
     """
 
     _parameter_constraints = {
-        **_AE_CONSTRAINTS,
         "hidden_sizes": [
             InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
         ],
@@ -332,7 +442,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         patience=10,
         lr_schedule=None,
         clip_grad_norm=None,
-        device="cpu",
+        device="auto",
         dtype="float32",
         random_state=None,
         verbose=0,
@@ -381,33 +491,44 @@ class ConvAutoencoder(_AutoencoderBase):
     Parameters
     ----------
     channels : sequence of int, default (16, 32)
-        Feature maps of the encoder's stride-2 convolutions.
+        Feature maps of the encoder's stride-2 convolutions (at least one).
     n_components : int, default 16
         Size of the code.
     kernel_size : int, default 3
         Odd convolution kernel size.
-    activation : str, default "relu"
-    output_activation : str, default "identity"
+    activation : str or nn.Module class, default "relu"
+        Activation after each convolution.
+    output_activation : str or nn.Module class, default "identity"
+        Applied to the reconstruction (``"sigmoid"`` suits pixels in [0, 1]).
     optimizer, lr, batch_size, max_epochs, weight_decay, validation_fraction, patience, \
 lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
-        The common hyperparameters of :class:`scidl.base.NeuralEstimator`.
+        The common hyperparameters of :class:`scidl.base.NeuralEstimator`
+        (``device="auto"`` trains on CUDA when it is available).
 
     Attributes
     ----------
     module_ : ConvAutoencoderModule
-    image_shape_ : tuple (C, H, W)
+        The trained network, in eval mode.
+    image_shape_ : tuple of int (C, H, W)
+        Shape of one training image (a channel axis of 1 added to (n, H, W) input).
     input_ndim_ : int
         3 or 4: reconstructions are returned with the training images' shape.
     n_features_in_ : int
         ``C * H * W``.
-    history_, n_epochs_
+    history_ : scidl.training.History
+        Per-epoch ``train_loss`` (and ``valid_loss``), ``lr`` and ``time``.
+    n_epochs_ : int
+        Epochs trained.
+    device_ : str
+        The device the network was trained on.
 
     Notes
     -----
     Same loss as :class:`Autoencoder`; convolutions share weights across the
     image, so far fewer parameters reconstruct images as well as a dense
     network. ``transform`` and ``reconstruct`` take images shaped like the
-    training images; reconstructions come back in that shape.
+    training images; reconstructions come back in that shape, in the input's
+    float dtype.
 
     Examples
     --------
@@ -420,7 +541,6 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     """
 
     _parameter_constraints = {
-        **_AE_CONSTRAINTS,
         "channels": [
             InstanceOf(tuple, list, numbers.Integral, description="a sequence of positive ints")
         ],
@@ -444,7 +564,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         patience=10,
         lr_schedule=None,
         clip_grad_norm=None,
-        device="cpu",
+        device="auto",
         dtype="float32",
         random_state=None,
         verbose=0,
@@ -490,7 +610,8 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     def _prepare_fit(self, X, y):
         if self.kernel_size % 2 != 1:
             raise ValueError(
-                f"The 'kernel_size' parameter of ConvAutoencoder must be odd; got {self.kernel_size}."
+                "The 'kernel_size' parameter of ConvAutoencoder must be odd; "
+                f"got {self.kernel_size}."
             )
         X4 = self._images(X)
         self.input_ndim_ = int(np.ndim(X))
@@ -503,7 +624,8 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         X4 = self._images(X)
         if tuple(X4.shape[1:]) != tuple(self.image_shape_):
             raise ValueError(
-                f"X has images of shape {tuple(X4.shape[1:])}, but ConvAutoencoder was fitted on images of shape {tuple(self.image_shape_)} (C, H, W)."
+                f"X has images of shape {tuple(X4.shape[1:])}, but ConvAutoencoder was fitted "
+                f"on images of shape {tuple(self.image_shape_)} (C, H, W)."
             )
         return X4
 
@@ -511,14 +633,27 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         return out[:, 0] if self.input_ndim_ == 3 else out
 
     def inverse_transform(self, X):
-        """Decode codes into images shaped like the training images."""
+        """Decode codes into images.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Codes, e.g. from :meth:`transform`.
+
+        Returns
+        -------
+        ndarray
+            Images shaped like the training images, in the float dtype of ``X``.
+        """
         return self._as_input_shape(super().inverse_transform(X))
 
     def reconstruct(self, X):
-        """Encode and decode images."""
+        """Encode and decode images; the result is shaped like the training images."""
         return self._as_input_shape(super().reconstruct(X))
 
-    def score(self, X, y=None):
-        """Minus the mean squared reconstruction error per pixel."""
-        X4 = self._check_input(X)
-        return -float(np.mean((self._run(self.module_, X4) - X4) ** 2))
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # images (n, H, W) or (n, C, H, W), not tables: 2D input is rejected
+        tags.input_tags.two_d_array = False
+        tags.input_tags.three_d_array = True
+        return tags
