@@ -28,20 +28,31 @@ def fake_demos(monkeypatch):
     """Replace the registry with three fast demos; ``broken`` raises."""
     monkeypatch.setattr(registry, "_REGISTRY", {})
 
-    @registry.register("alpha", "Alpha <topic>", chapter=1)
+    @registry.register("alpha", "Alpha <topic>", chapter=1, position=1)
     def alpha(*, quick, random_state):
         metrics = {"seed": random_state, "quick": str(quick), "score": 0.5}
         return DemoOutput(
-            metrics, {"one": _figure(), "two": _figure(2)}, "Text with <script>alert(1)</script>."
+            metrics,
+            {"one": _figure(), "two": _figure(2)},
+            "Text with <script>alert(1)</script>.",
+            ("alpha score", 0.5),
         )
 
-    @registry.register("broken", "Broken", chapter=2)
+    @registry.register("broken", "Broken", chapter=2, position=1)
     def broken(*, quick, random_state):
         raise RuntimeError("boom in the demo")
 
-    @registry.register("gamma", "Gamma", chapter=3)
+    @registry.register("gamma", "Gamma", chapter=3, position=1)
     def gamma(*, quick, random_state):
-        return DemoOutput({"loss": 0.25}, {"curve": _figure()}, "Gamma text.")
+        # a nested metric first and a "not reached" (None) inside it: the summary must
+        # show the headline, metrics.json null, and nothing may show a sentinel like -1
+        metrics = {
+            "steps_to_tolerance": {"adam": {"rosenbrock": None, "quadratic": 12}},
+            "loss": 0.25,
+        }
+        return DemoOutput(
+            metrics, {"curve": _figure()}, "Gamma text.", ("adam steps on rosenbrock", "> 500")
+        )
 
 
 def read_report(out):
@@ -190,13 +201,11 @@ def test_real_quick_tour(tmp_path, capsys):
 def test_demo_text_tables_keep_their_layout():
     from scidl.cli._report import _text_html
 
-    text = "A sentence <b>.\n\nwidth  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05\n\nLast line."
+    table = "width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05"
+    text = f"A sentence <b>.\n\n{table}\n\nLast line."
     out = _text_html(text)
     assert out.count("<p>") == 2 and "&lt;b&gt;" in out
-    assert (
-        '<pre class="table">width  params   test MSE\n    1       4   2.9e-01\n    8      25   1.5e-05</pre>'
-        in out
-    )
+    assert f'<pre class="table">{table}</pre>' in out
 
 
 def test_encoded_gif_figures_are_embedded_as_gif():
@@ -216,3 +225,48 @@ def test_encoded_gif_figures_are_embedded_as_gif():
         page.count('src="data:image/gif;base64,') == 1
         and page.count('src="data:image/png;base64,') == 1
     )
+
+
+def test_summary_shows_each_topics_headline_not_a_dict(fake_demos, tmp_path, capsys):
+    # Regression: the summary printed a topic's first metric, a whole nested dict for
+    # the minimization and depth-vs-width demos.
+    out = tmp_path / "report"
+    assert main(["tour", "--topics", "alpha", "gamma", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.startswith("topic"))
+    assert header.split()[-1] == "headline"
+    alpha = next(line for line in lines if line.startswith("alpha "))
+    gamma = next(line for line in lines if line.startswith("gamma "))
+    assert alpha.endswith("alpha score = 0.5")
+    assert gamma.endswith("adam steps on rosenbrock = > 500")
+    assert "{" not in alpha + gamma and "steps_to_tolerance" not in gamma
+
+
+def test_not_reached_is_null_in_metrics_json_and_never_a_sentinel(fake_demos, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["tour", "--topics", "gamma", "--out", str(out)]) == 0
+    page, metrics = read_report(out)
+    gamma = metrics["topics"]["gamma"]
+    assert gamma["metrics"]["steps_to_tolerance"]["adam"] == {"rosenbrock": None, "quadratic": 12}
+    assert '"rosenbrock": null' in (out / "metrics.json").read_text(encoding="utf-8")
+    assert gamma["headline"] == {"label": "adam steps on rosenbrock", "value": "> 500"}
+    # the report's metric table writes nested values as JSON (null), its summary the headline
+    cell = re.search(r"<td>steps_to_tolerance</td><td class=\"num\">(.*?)</td>", page).group(1)
+    assert cell == "{&quot;adam&quot;: {&quot;rosenbrock&quot;: null, &quot;quadratic&quot;: 12}}"
+    assert "adam steps on rosenbrock = &gt; 500" in page
+
+
+def test_failed_topic_has_no_headline(fake_demos, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["tour", "--topics", "broken", "--out", str(out)]) == 1
+    _, metrics = read_report(out)
+    assert metrics["topics"]["broken"]["headline"] is None
+    summary = capsys.readouterr().out
+    assert "RuntimeError: boom in the demo" in summary
+
+
+def test_list_follows_the_syllabus_order(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    positions = [out.index(f" {d.name} ") for d in list_demos()]
+    assert positions == sorted(positions)

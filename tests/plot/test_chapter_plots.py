@@ -1,4 +1,4 @@
-"""Figures moved into scidl.plot from the chapter packages (optim, nn, unsupervised, model_selection)."""
+"""Figures moved into scidl.plot from the chapters (optim, nn, unsupervised, model_selection)."""
 
 import subprocess
 import sys
@@ -9,7 +9,7 @@ import torch
 from matplotlib.figure import Figure
 from sklearn.datasets import make_moons
 
-from scidl.nn._modules import MLP
+from scidl.nn import MLP
 from scidl.optim import trace
 from scidl.plot import (
     plot_activation_maximization,
@@ -35,10 +35,11 @@ def _one_thread():
 
 def test_plot_trajectories():
     fig = plot_trajectories(
-        "saddle", {"gd": trace("gd", "saddle", steps=30), "adam": trace("adam", "saddle", steps=30)}
+        "saddle",
+        {"sgd": trace("sgd", "saddle", steps=30), "adam": trace("adam", "saddle", steps=30)},
     )
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    assert any(label.startswith("gd") for label in labels) and "saddle" in labels
+    assert any(label.startswith("sgd") for label in labels) and "saddle" in labels
 
 
 def test_plot_trajectories_on_given_axes():
@@ -46,7 +47,7 @@ def test_plot_trajectories_on_given_axes():
     assert (
         plot_trajectories(
             "quadratic",
-            {"gd": trace("gd", "quadratic", steps=5)},
+            {"sgd": trace("sgd", "quadratic", steps=5)},
             ax=axes[1],
             resolution=20,
             title="q",

@@ -4,10 +4,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from scidl.nn._convnet import ConvNet, ConvNetClassifier
-from scidl.nn._inspect_cnn import conv_layers, feature_maps, learned_filters
+from scidl.nn import ConvNet, ConvNetClassifier, conv_layers, feature_maps, learned_filters
 from scidl.nn.filters import KERNELS
-from scidl.plot._cnn import plot_feature_maps, plot_filter_effects, plot_learned_filters
+from scidl.plot import plot_feature_maps, plot_filter_effects, plot_learned_filters
 
 
 @pytest.fixture(autouse=True, scope="module")

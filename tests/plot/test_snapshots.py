@@ -6,9 +6,9 @@ from sklearn.svm import SVC
 
 from scidl.data import make_moons
 from scidl.nn import MLPClassifier
-from scidl.plot._activations import plot_activations
-from scidl.plot._training_snapshots import (
+from scidl.plot import (
     boundary_recorder,
+    plot_activations,
     plot_boundary_snapshots,
     save_boundary_animation,
 )

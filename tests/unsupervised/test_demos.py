@@ -22,6 +22,11 @@ def test_autoencoder_vs_pca_quick():
     m = out.metrics
     assert len(m["mse_pca"]) == len(m["k"]) == len(m["mse_nonlinear_ae"])
     assert m["mse_pca"] == sorted(m["mse_pca"], reverse=True)  # more components, smaller error
+    k2 = m["k"].index(2)
+    assert out.headline == (
+        "test error at k=2, nonlinear autoencoder / PCA",
+        pytest.approx(m["mse_nonlinear_ae"][k2] / m["mse_pca"][k2]),
+    )
 
 
 @pytest.mark.slow
@@ -35,6 +40,7 @@ def test_clustering_quick():
     assert m["moons_dbscan_accuracy"] > 0.95 > m["moons_kmeans_accuracy"]
     assert m["rings_dbscan_accuracy"] > 0.95 > m["rings_kmeans_accuracy"]
     assert 0.3 < m["mnist_pixels_accuracy"] < 0.8
+    assert out.headline == ("MNIST k-means accuracy on autoencoder codes", m["mnist_ae_accuracy"])
 
 
 @pytest.mark.slow

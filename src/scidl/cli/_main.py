@@ -52,19 +52,37 @@ def _add_run_options(parser, out_help):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke-test setting: small data and few epochs, so everything runs in seconds (rougher metrics)",
+        help=(
+            "smoke-test setting: small data and few epochs, so everything runs in seconds "
+            "(rougher metrics)"
+        ),
     )
     parser.add_argument(
         "--seed",
         metavar="N",
         type=_seed,
         default=0,
-        help="random seed for data splits and model initialisation (default: 0); same seed, same numbers on a CPU",
+        help=(
+            "random seed for data splits and model initialisation (default: 0); same seed, "
+            "same numbers on a CPU"
+        ),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``scidl`` command."""
+    """The argument parser of the ``scidl`` command (subcommands list, demo and tour).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from scidl.cli import build_parser
+    >>> args = build_parser().parse_args(["tour", "--quick", "--topics", "least-squares"])
+    >>> args.command, args.quick, args.topics, args.seed
+    ('tour', True, ['least-squares'], 0)
+    """
     from scidl import __version__
 
     parser = argparse.ArgumentParser(
@@ -79,14 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "list",
         help="list the demo topics with their chapter and title",
-        description="List the demo topics (the names that `scidl demo` and `scidl tour --topics` accept).",
+        description=(
+            "List the demo topics in syllabus order (the names that `scidl demo` and "
+            "`scidl tour --topics` accept)."
+        ),
     )
 
     demo = commands.add_parser(
         "demo",
         help="run one topic's demo and write its report",
-        description="Run one topic's demo and write index.html (figures, metrics, explanation) and metrics.json.",
-        epilog="example:\n  scidl demo least-squares --out ls-report\n  then open ls-report/index.html",
+        description=(
+            "Run one topic's demo and write index.html (figures, metrics, explanation) and "
+            "metrics.json."
+        ),
+        epilog=(
+            "example:\n  scidl demo least-squares --out ls-report\n  then open ls-report/index.html"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
@@ -98,11 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
         "tour",
         help="run every topic's demo and write one HTML report",
         description=(
-            "Run the demo of every topic (or of the topics given), in syllabus order, with a progress bar,\n"
-            "then write DIR/index.html (a self-contained report: explanations, metrics tables and figures,\n"
-            "timings) and DIR/metrics.json, and print a summary table. A failing demo does not stop the tour."
+            "Run the demo of every topic (or of the topics given), in syllabus order, with a "
+            "progress bar,\nthen write DIR/index.html (a self-contained report: explanations, "
+            "metrics tables and figures,\ntimings) and DIR/metrics.json, and print a summary "
+            "table. A failing demo does not stop the tour."
         ),
-        epilog="examples:\n  scidl tour --quick\n  scidl tour --topics mlp-mnist --out mnist-report --seed 3",
+        epilog=(
+            "examples:\n  scidl tour --quick\n"
+            "  scidl tour --topics mlp-mnist --out mnist-report --seed 3"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_run_options(tour, f"folder for index.html and metrics.json (default: {DEFAULT_OUT})")
@@ -121,7 +151,8 @@ def _valid_topics(requested, demos, stderr) -> bool:
     unknown = [t for t in requested if t not in names]
     if unknown:
         print(
-            f"scidl: error: unknown topic{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}.\n"
+            f"scidl: error: unknown topic{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(map(repr, unknown))}.\n"
             f"Valid topics: {', '.join(names)} (see `scidl list`).",
             file=stderr,
         )
@@ -173,22 +204,27 @@ def _run_topic(name, *, quick, seed):
         metrics=result.metrics,
         figures=figures,
         text=result.text,
+        headline=result.headline,
     )
     return record, None
 
 
 def _headline(record) -> str:
+    """The summary cell of a topic: its headline ``label = value``, or why it failed."""
     if record.status != "ok":
         return record.error.strip().splitlines()[-1] if record.error else "failed"
-    for key, value in record.metrics.items():
-        return f"{key} = {value:.4g}" if isinstance(value, float) else f"{key} = {value}"
-    return ""
+    from scidl.cli._report import format_value
+
+    if not record.headline:
+        return ""
+    label, value = record.headline
+    return f"{label} = {format_value(value)}"
 
 
 def _print_summary(records, total_seconds, html_path, json_path, stdout):
     width = max([len(r.name) for r in records] + [5])
     print(
-        f"\n{'topic':<{width}}  {'chapter':>7}  {'status':<6}  {'seconds':>7}  first metric",
+        f"\n{'topic':<{width}}  {'chapter':>7}  {'status':<6}  {'seconds':>7}  headline",
         file=stdout,
     )
     for r in records:
@@ -264,6 +300,12 @@ def main(argv=None) -> int:
     ----------
     argv : list of str, default None
         Arguments without the program name; ``None`` reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 if every demo ran, 1 if one failed, 2 for a usage
+        error, 130 when interrupted.
 
     Examples
     --------

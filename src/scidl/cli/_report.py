@@ -30,14 +30,20 @@ class TopicRecord:
     figures: dict = dataclasses.field(default_factory=dict)  # name -> base64 PNG or GIF
     text: str = ""
     error: str | None = None  # the traceback when status == "error"
+    headline: tuple = ()  # (label, value) of the demo's headline result; () when it failed
 
     def to_json(self) -> dict:
+        """The record as it appears under ``topics`` in metrics.json."""
+        headline = None
+        if self.headline:
+            headline = {"label": self.headline[0], "value": self.headline[1]}
         return {
             "title": self.title,
             "chapter": self.chapter,
             "status": self.status,
             "seconds": round(self.seconds, 3),
             "render_seconds": round(self.render_seconds, 3),
+            "headline": headline,
             "metrics": self.metrics,
             "figures": list(self.figures),
             "error": self.error,
@@ -45,7 +51,7 @@ class TopicRecord:
 
 
 def figure_to_base64(fig, *, dpi=100) -> str:
-    """A Figure as base64-encoded PNG (or encoded image bytes as they are), for ``<img src="data:...">``."""
+    """A Figure as base64 PNG (encoded image bytes as they are), for ``<img src="data:...">``."""
     if isinstance(fig, bytes | bytearray):
         return base64.b64encode(bytes(fig)).decode("ascii")
     buffer = io.BytesIO()
@@ -58,9 +64,16 @@ def _mime(encoded: str) -> str:
     return "image/gif" if encoded.startswith("R0lGO") else "image/png"
 
 
-def _format_value(value) -> str:
+def format_value(value) -> str:
+    """A metric for a table: floats to 4 significant digits, nested values as compact JSON.
+
+    ``None`` (a demo's "not reached") renders as ``null``, as in metrics.json:
+    never as a sentinel number.
+    """
     if isinstance(value, float):
         return f"{value:.4g}"
+    if value is None or isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, separators=(", ", ": "), default=str)
     return str(value)
 
 
@@ -80,6 +93,7 @@ figure img { max-width: 100%; height: auto; }
 figcaption { color: #666; font-size: 0.9em; }
 pre { background: #fbeee6; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 pre.table { background: #f4f6f8; }
+p.headline { font-weight: bold; }
 """
 
 
@@ -87,14 +101,23 @@ def _summary_table(records) -> str:
     rows = []
     for r in records:
         rows.append(
-            f'<tr><td>{r.chapter}</td><td><a href="#{html.escape(r.name)}">{html.escape(r.name)}</a></td>'
+            f'<tr><td>{r.chapter}</td><td><a href="#{html.escape(r.name)}">'
+            f"{html.escape(r.name)}</a></td>"
             f'<td>{html.escape(r.title)}</td><td class="{r.status}">{r.status}</td>'
+            f"<td>{html.escape(_headline_text(r))}</td>"
             f'<td class="num">{r.seconds:.1f}</td></tr>'
         )
     return (
         "<table><thead><tr><th>chapter</th><th>topic</th><th>title</th><th>status</th>"
-        "<th>seconds</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<th>headline</th><th>seconds</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
+
+
+def _headline_text(record) -> str:
+    if not record.headline:
+        return ""
+    label, value = record.headline
+    return f"{label} = {format_value(value)}"
 
 
 def _text_html(text: str) -> str:
@@ -128,15 +151,20 @@ def _section(r: TopicRecord) -> str:
         parts.append(_text_html(r.text))
     if r.error:
         parts.append(
-            f'<p class="error">This demo failed; the traceback:</p><pre>{html.escape(r.error)}</pre>'
+            '<p class="error">This demo failed; the traceback:</p>'
+            f"<pre>{html.escape(r.error)}</pre>"
         )
+    if r.headline:
+        parts.append(f'<p class="headline">{html.escape(_headline_text(r))}</p>')
     if r.metrics:
         rows = "".join(
-            f'<tr><td>{html.escape(str(k))}</td><td class="num">{html.escape(_format_value(v))}</td></tr>'
+            f'<tr><td>{html.escape(str(k))}</td><td class="num">'
+            f"{html.escape(format_value(v))}</td></tr>"
             for k, v in r.metrics.items()
         )
         parts.append(
-            f"<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<table><thead><tr><th>metric</th><th>value</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
         )
     for fig_name, png in r.figures.items():
         label = html.escape(fig_name)
@@ -160,8 +188,9 @@ def render_html(records, *, version, created, quick, seed, total_seconds) -> str
             f"<title>scidl tour ({html.escape(created)})</title>",
             f"<style>{_CSS}</style></head><body>",
             "<h1>scidl tour</h1>",
-            f'<p class="meta">scidl {html.escape(version)} · {html.escape(created)} · {mode} mode · '
-            f"seed {seed} · {total_seconds:.1f} s in total · {status} · Python {platform.python_version()}</p>",
+            f'<p class="meta">scidl {html.escape(version)} · {html.escape(created)} · '
+            f"{mode} mode · seed {seed} · {total_seconds:.1f} s in total · {status} · "
+            f"Python {platform.python_version()}</p>",
             "<p>One demo per topic of the course: each trains its models on embedded data "
             "and reports metrics and figures. Metrics are also in <code>metrics.json</code>.</p>",
             _summary_table(records),

@@ -11,8 +11,8 @@ def _target(X):
     return np.sin(np.pi * X[:, 0])
 
 
-@register("model-selection", "Bias, variance and cross-validation", chapter=2)
-def model_selection_demo(*, quick=False, random_state=0):
+@register("model-selection", "Bias, variance and cross-validation", chapter=2, position=2)
+def run(*, quick=False, random_state=0):
     """Choose the polynomial degree, ridge strength and network width of a regression by 5-fold CV.
 
     Training error falls with the degree; the cross-validated test error is
@@ -113,8 +113,10 @@ def model_selection_demo(*, quick=False, random_state=0):
         "bias_variance_max_gap": float(max(abs(r[4] - r[5]) for r in rows)),
     }
     text = (
-        f"Five-fold cross-validation picks degree {curve.best} for sin(pi x) with noise {noise} on 40 points "
-        f"(grid search over degree and ridge strength: {search.best_params_}). Bias-variance decomposition "
-        f"({n_rounds} refits per degree):\n{table}"
+        f"Five-fold cross-validation picks degree {curve.best} for sin(pi x) with noise "
+        f"{noise} on 40 points (grid search over degree and ridge strength: "
+        f"{search.best_params_}). Bias-variance decomposition ({n_rounds} refits per "
+        f"degree):\n{table}"
     )
-    return DemoOutput(metrics, {"complexity_curves": fig, "bias_variance": fig2}, text)
+    headline = ("best polynomial degree (5-fold CV)", int(curve.best))
+    return DemoOutput(metrics, {"complexity_curves": fig, "bias_variance": fig2}, text, headline)

@@ -5,17 +5,18 @@ from __future__ import annotations
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("activations", "Activation functions and their derivatives", chapter=3)
-def activations_demo(*, quick=False, random_state=0):
-    """Plot every activation function of scidl with its derivative, and train a small MLP with each.
+@register("activations", "Activation functions and their derivatives", chapter=3, position=1)
+def run(*, quick=False, random_state=0):
+    """Plot every activation function of scidl with its derivative; train a small MLP with each.
 
     The derivatives are closed forms, checked against autograd in the tests.
     Sigmoid and tanh saturate (small derivatives for large |x|); ReLU and its
-    relatives keep a unit slope for x > 0, which makes deep networks easier to train.
+    relatives keep a unit slope for x > 0, which makes deep networks easier to
+    train.
     """
     from scidl.data import make_moons
     from scidl.nn import MLPClassifier
-    from scidl.plot._activations import plot_activations
+    from scidl.plot import plot_activations
 
     X, y = make_moons(200, noise=0.15, random_state=random_state)
     names = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "silu", "softplus", "gaussian"]
@@ -35,8 +36,10 @@ def activations_demo(*, quick=False, random_state=0):
         accuracy[name] = float(clf.score(X, y))
     lines = "\n".join(f"{n:>12}: {a:.1%}" for n, a in accuracy.items())
     text = "Training accuracy of a 16-16 MLP on the moons with each activation:\n" + lines
+    best = max(accuracy, key=accuracy.get)
     return DemoOutput(
         {f"train_accuracy_{k}": v for k, v in accuracy.items()},
         {"activation_table": plot_activations()},
         text,
+        (f"best training accuracy ({best})", accuracy[best]),
     )

@@ -9,9 +9,9 @@ import numpy as np
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("backprop", "Backpropagation on computing graphs", chapter=3)
-def backprop_demo(*, quick=False, random_state=0):
-    """Build the computing graph of a small network, backpropagate, and train an MLP written from scratch.
+@register("backprop", "Backpropagation on computing graphs", chapter=3, position=5)
+def run(*, quick=False, random_state=0):
+    """Build a small network's computing graph, backpropagate, train an MLP written from scratch.
 
     scidl.autodiff is a micrograd-style engine on NumPy arrays. The demo checks
     its gradients against torch.autograd, shows the DOT text of both graphs
@@ -67,8 +67,10 @@ def backprop_demo(*, quick=False, random_state=0):
         "n_train": len(X_train),
     }
     text = (
-        f"Gradients of a tanh layer + softmax cross-entropy agree with torch.autograd to {grad_error:.1e}. "
-        f"The from-scratch 784-64-10 MLP reaches {accuracy:.1%} test accuracy in {seconds:.1f} s.\n\n"
-        f"scidl.autodiff graph (DOT):\n{dot_scidl}\ntorch graph (DOT):\n{dot_torch}"
+        "Gradients of a tanh layer + softmax cross-entropy agree with torch.autograd to "
+        f"{grad_error:.1e}. The from-scratch 784-64-10 MLP reaches {accuracy:.1%} test accuracy in "
+        f"{seconds:.1f} s.\n\nscidl.autodiff graph (DOT):\n{dot_scidl}\ntorch graph "
+        f"(DOT):\n{dot_torch}"
     )
-    return DemoOutput(metrics, {"scratch_mlp_loss": fig}, text)
+    headline = ("from-scratch MLP test accuracy", accuracy)
+    return DemoOutput(metrics, {"scratch_mlp_loss": fig}, text, headline)

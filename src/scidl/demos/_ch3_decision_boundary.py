@@ -8,8 +8,10 @@ from pathlib import Path
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("decision-boundary", "Decision boundaries during training vs an RBF SVM", chapter=3)
-def decision_boundary_demo(*, quick=False, random_state=0):
+@register(
+    "decision-boundary", "Decision boundaries during training vs an RBF SVM", chapter=3, position=6
+)
+def run(*, quick=False, random_state=0):
     """Snapshot an MLP's decision boundary from random initial weights through training batches.
 
     Each minibatch moves the boundary; the final one is compared with a kernel
@@ -20,7 +22,7 @@ def decision_boundary_demo(*, quick=False, random_state=0):
 
     from scidl.data import make_moons
     from scidl.nn import MLPClassifier
-    from scidl.plot._training_snapshots import (
+    from scidl.plot import (
         boundary_recorder,
         plot_boundary_snapshots,
         save_boundary_animation,
@@ -53,6 +55,8 @@ def decision_boundary_demo(*, quick=False, random_state=0):
     }
     text = (
         f"{len(rec.records)} snapshots of the boundary (one per batch). The MLP ends at "
-        f"{metrics['mlp_train_accuracy']:.1%} training accuracy, the RBF SVM at {metrics['svm_train_accuracy']:.1%}."
+        f"{metrics['mlp_train_accuracy']:.1%} training accuracy, the RBF SVM at "
+        f"{metrics['svm_train_accuracy']:.1%}."
     )
-    return DemoOutput(metrics, figures, text)
+    headline = ("MLP training accuracy", metrics["mlp_train_accuracy"])
+    return DemoOutput(metrics, figures, text, headline)

@@ -7,9 +7,12 @@ import numpy as np
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("feature-detectors", "What hidden units detect", chapter=3)
-def feature_detectors_demo(*, quick=False, random_state=0):
-    """Show each first-layer unit's input weights as a 28x28 image, its top-activating test digits and an activation-maximising input.
+@register("feature-detectors", "What hidden units detect", chapter=3, position=7)
+def run(*, quick=False, random_state=0):
+    """Show each first-layer unit's weights, its top-activating digits and its ideal input.
+
+    The input weights of a unit are shown as a 28x28 image, next to the test
+    digits that excite it most and an activation-maximising input.
 
     Strongly weighted pixels (red positive, blue negative) show what a unit
     looks for; white pixels it ignores.
@@ -52,8 +55,9 @@ def feature_detectors_demo(*, quick=False, random_state=0):
         ),
     }
     text = (
-        f"A 784-64-10 MLP ({metrics['test_accuracy']:.1%} test accuracy). Border pixels, always blank in MNIST, "
-        f"keep small weights (mean |w| border/centre = {metrics['mean_abs_weight_border_vs_centre']:.2f}); "
-        "the centre shows stroke-like detectors."
+        f"A 784-64-10 MLP ({metrics['test_accuracy']:.1%} test accuracy). Border pixels, always "
+        "blank in MNIST, keep small weights (mean |w| border/centre = "
+        f"{metrics['mean_abs_weight_border_vs_centre']:.2f}); the centre shows stroke-like "
+        "detectors."
     )
-    return DemoOutput(metrics, figures, text)
+    return DemoOutput(metrics, figures, text, ("test accuracy", metrics["test_accuracy"]))

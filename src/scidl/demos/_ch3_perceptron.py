@@ -7,8 +7,8 @@ import numpy as np
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("perceptron", "Rosenblatt's perceptron and the max-margin SVM", chapter=3)
-def perceptron_demo(*, quick=False, random_state=0):
+@register("perceptron", "Rosenblatt's perceptron and the max-margin SVM", chapter=3, position=2)
+def run(*, quick=False, random_state=0):
     """Train the perceptron on separable blobs; compare its hyperplane with a linear SVM's.
 
     The perceptron stops at the first separating hyperplane it finds, within
@@ -17,7 +17,7 @@ def perceptron_demo(*, quick=False, random_state=0):
     from sklearn.svm import SVC
 
     from scidl.data import make_blobs
-    from scidl.linear._perceptron import Perceptron, novikoff_bound
+    from scidl.linear import Perceptron, novikoff_bound
     from scidl.plot import plot_decision_boundary, subplots
 
     X, y = make_blobs(
@@ -31,7 +31,8 @@ def perceptron_demo(*, quick=False, random_state=0):
     margin_svm = float(np.min((2 * y - 1) * (X @ w + b)) / np.linalg.norm(w))
     wp, bp = perceptron.coef_, perceptron.intercept_
     margin_p = float(np.min((2 * y - 1) * (X @ wp + bp)) / np.linalg.norm(wp))
-    bound = novikoff_bound(X, y, np.append(w, b)) if perceptron.converged_ else float("inf")
+    # Novikoff's bound holds only for separated data; None (null in JSON) when not converged.
+    bound = float(novikoff_bound(X, y, np.append(w, b))) if perceptron.converged_ else None
     fig, axes = subplots(1, 2, figsize=(10, 4))
     plot_decision_boundary(
         perceptron,
@@ -45,14 +46,17 @@ def perceptron_demo(*, quick=False, random_state=0):
     metrics = {
         "converged": bool(perceptron.converged_),
         "n_updates": int(perceptron.n_updates_),
-        "novikoff_bound": float(bound),
+        "novikoff_bound": bound,
         "margin_perceptron": margin_p,
         "margin_svm": margin_svm,
         "train_accuracy": float(perceptron.score(X, y)),
     }
+    bound_text = "not applicable: not separated" if bound is None else f"{bound:.0f}"
     text = (
         f"The perceptron separated the two classes after {perceptron.n_updates_} updates "
-        f"(Novikoff's bound with the SVM's direction: {bound:.0f}). Its margin is {margin_p:.3f}; "
+        f"(Novikoff's bound with the SVM's direction: {bound_text}). Its margin is "
+        f"{margin_p:.3f}; "
         f"the SVM's maximum margin is {margin_svm:.3f}."
     )
-    return DemoOutput(metrics, {"perceptron_vs_svm": fig}, text)
+    headline = ("perceptron updates until separated", int(perceptron.n_updates_))
+    return DemoOutput(metrics, {"perceptron_vs_svm": fig}, text, headline)

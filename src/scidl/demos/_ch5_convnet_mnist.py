@@ -14,9 +14,9 @@ _MAX_EPOCHS_QUICK = 2
 _N_SHOWN = 30
 
 
-@register("convnet-mnist", "A convolutional network on MNIST digits", chapter=5)
-def convnet_mnist_demo(*, quick=False, random_state=0):
-    """Train ConvNetClassifier with default hyperparameters on the MNIST sample and look inside it.
+@register("convnet-mnist", "A convolutional network on MNIST digits", chapter=5, position=2)
+def run(*, quick=False, random_state=0):
+    """Train ConvNetClassifier with its default hyperparameters on MNIST and look inside it.
 
     The 5,000-image offline sample is split 4,000 / 1,000 by a seeded
     stratified shuffle; the network sees each training batch randomly shifted
@@ -24,9 +24,14 @@ def convnet_mnist_demo(*, quick=False, random_state=0):
     filters, feature maps of one digit, misclassified digits, confusion matrix.
     """
     from scidl.data import load_mnist, train_test_split_stratified
-    from scidl.nn._convnet import ConvNetClassifier
-    from scidl.plot import plot_confusion_matrix, plot_history, plot_image_grid
-    from scidl.plot._cnn import plot_feature_maps, plot_learned_filters
+    from scidl.nn import ConvNetClassifier
+    from scidl.plot import (
+        plot_confusion_matrix,
+        plot_feature_maps,
+        plot_history,
+        plot_image_grid,
+        plot_learned_filters,
+    )
 
     X, y = load_mnist(flatten=False, normalize=True)
     X_train, X_test, y_train, y_test = train_test_split_stratified(
@@ -71,15 +76,17 @@ def convnet_mnist_demo(*, quick=False, random_state=0):
         "confusion_matrix": plot_confusion_matrix(y_test, predicted),
     }
     text = (
-        f"A small convolutional network (3x3 convolutions with {metrics['channels']} channels, each followed by ReLU "
-        f"and 2x2 max pooling, then a 128-unit layer with dropout; {n_params:,} parameters) reads the 28x28 images "
-        "as images: each filter is shared across all positions, so a stroke is recognised wherever it is. Trained "
-        f"for {clf.n_epochs_} epochs ({fit_seconds:.0f} s) on {len(X_train)} digits, randomly shifted by up to "
-        f"{clf.max_shift} pixels in every batch, it classifies {test_accuracy:.1%} of {len(X_test)} unseen digits "
-        "correctly, against about 95% for the multilayer perceptron of chapter 3 on the same split. The first-layer "
-        "filters look like the edge and stroke detectors of the filter demo; the feature maps show one digit "
-        "becoming a stack of ever smaller, more abstract maps."
+        f"A small convolutional network (3x3 convolutions with {metrics['channels']} channels, "
+        "each followed by ReLU and 2x2 max pooling, then a 128-unit layer with dropout; "
+        f"{n_params:,} parameters) reads the 28x28 images as images: each filter is shared across "
+        f"all positions, so a stroke is recognised wherever it is. Trained for {clf.n_epochs_} "
+        f"epochs ({fit_seconds:.0f} s) on {len(X_train)} digits, randomly shifted by up to "
+        f"{clf.max_shift} pixels in every batch, it classifies {test_accuracy:.1%} of "
+        f"{len(X_test)} unseen digits correctly, against about 95% for the multilayer perceptron "
+        "of chapter 3 on the same split. The first-layer filters look like the edge and stroke "
+        "detectors of the filter demo; the feature maps show one digit becoming a stack of ever "
+        "smaller, more abstract maps."
     )
     if quick:
         text += f" (Quick mode: {len(X_train)} training images and {_MAX_EPOCHS_QUICK} epochs.)"
-    return DemoOutput(metrics, figures, text)
+    return DemoOutput(metrics, figures, text, ("test accuracy", test_accuracy))

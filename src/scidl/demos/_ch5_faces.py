@@ -9,9 +9,12 @@ from scidl.demos._registry import DemoOutput, register
 _N_EIGENFACES_SHOWN = 16
 
 
-@register("faces", "Face detection: ConvNet versus eigenfaces", chapter=5)
-def faces_demo(*, quick=False, random_state=0):
-    """Tell 25x25 faces from non-faces (scikit-image's LFW subset) with a small ConvNet and with PCA + logistic regression, cross-validated.
+@register("faces", "Face detection: ConvNet versus eigenfaces", chapter=5, position=3)
+def run(*, quick=False, random_state=0):
+    """Tell faces from non-faces with a small ConvNet and with eigenfaces, cross-validated.
+
+    The images are scikit-image's 25x25 LFW subset; eigenfaces means PCA
+    followed by logistic regression.
 
     Eigenfaces (Turk & Pentland, 1991) project each image on the leading
     principal components of the training faces; a linear classifier then
@@ -22,8 +25,8 @@ def faces_demo(*, quick=False, random_state=0):
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
 
-    from scidl.data._faces import load_lfw_subset
-    from scidl.nn._convnet import ConvNetClassifier
+    from scidl.data import load_lfw_subset
+    from scidl.nn import ConvNetClassifier
     from scidl.plot import plot_image_grid
 
     X, y = load_lfw_subset()
@@ -78,7 +81,7 @@ def faces_demo(*, quick=False, random_state=0):
             names[pred_cnn[wrong]],
             ncols=8,
             cmap="gray",
-            title=f"Images the ConvNet gets wrong in cross-validation ({len(wrong)} of {len(X)})",
+            title=(f"Images the ConvNet gets wrong in cross-validation ({len(wrong)} of {len(X)})"),
         ),
         "misclassified_eigenfaces": plot_image_grid(
             X[pred_eigen != y],
@@ -86,15 +89,20 @@ def faces_demo(*, quick=False, random_state=0):
             names[pred_eigen[pred_eigen != y]],
             ncols=8,
             cmap="gray",
-            title=f"Images eigenfaces + logistic regression get wrong ({int(np.sum(pred_eigen != y))} of {len(X)})",
+            title=(
+                "Images eigenfaces + logistic regression get wrong "
+                f"({int(np.sum(pred_eigen != y))} of {len(X)})"
+            ),
         ),
     }
     text = (
-        f"{n_folds}-fold cross-validation on scikit-image's 100 faces and 100 non-face patches (25x25 pixels): "
-        f"eigenfaces (20 whitened principal components) with logistic regression reach "
-        f"{metrics['eigenfaces_accuracy']:.1%} ± {metrics['eigenfaces_accuracy_std']:.1%}, a two-layer ConvNet "
-        f"{metrics['convnet_accuracy']:.1%} ± {metrics['convnet_accuracy_std']:.1%}. The eigenfaces are the "
-        "directions in which faces vary most: lighting, then the position of eyes, nose and mouth. For identity "
-        "recognition on your own photographs, scidl.data's load_face_directory reads one folder per person."
+        f"{n_folds}-fold cross-validation on scikit-image's 100 faces and 100 non-face patches "
+        "(25x25 pixels): eigenfaces (20 whitened principal components) with logistic regression "
+        f"reach {metrics['eigenfaces_accuracy']:.1%} ± {metrics['eigenfaces_accuracy_std']:.1%}, a "
+        f"two-layer ConvNet {metrics['convnet_accuracy']:.1%} ± "
+        f"{metrics['convnet_accuracy_std']:.1%}. The eigenfaces are the directions in which faces "
+        "vary most: lighting, then the position of eyes, nose and mouth. For identity recognition "
+        "on your own photographs, scidl.data's load_face_directory reads one folder per person."
     )
-    return DemoOutput(metrics, figures, text)
+    headline = ("ConvNet cross-validated accuracy", metrics["convnet_accuracy"])
+    return DemoOutput(metrics, figures, text, headline)

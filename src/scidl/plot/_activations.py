@@ -34,9 +34,12 @@ def plot_activations(names=None, *, x_range=(-4.0, 4.0), ncols=5, resolution=401
     ----------
     names : sequence of str, optional
         Activation names (default: the course's table, 14 functions).
-    x_range : (float, float)
-    ncols : int
-    resolution : int
+    x_range : (float, float), default (-4.0, 4.0)
+        The interval of x drawn.
+    ncols : int, default 5
+        Panels per row.
+    resolution : int, default 401
+        Points per curve.
 
     Returns
     -------
@@ -44,6 +47,7 @@ def plot_activations(names=None, *, x_range=(-4.0, 4.0), ncols=5, resolution=401
 
     Examples
     --------
+    >>> from scidl.plot import plot_activations
     >>> fig = plot_activations(["relu", "tanh"], ncols=2)
     >>> [ax.get_title() for ax in fig.axes]
     ['relu', 'tanh']

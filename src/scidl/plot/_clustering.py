@@ -19,7 +19,9 @@ def plot_k_distance(X, min_samples=5, *, ax=None):
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
+        The data to be clustered.
     min_samples : int, default 5
+        DBSCAN's ``min_samples``: the distance to this neighbour is drawn.
     ax : matplotlib Axes, optional
         Draw into these axes instead of a new figure.
 
@@ -36,10 +38,10 @@ def plot_k_distance(X, min_samples=5, *, ax=None):
     >>> fig.axes[0].get_title()
     'k-distance graph'
     """
-    from scidl.unsupervised._dbscan import _knee, k_distances
+    from scidl.unsupervised import k_distance_knee, k_distances
 
     d = k_distances(X, min_samples)
-    knee = _knee(d)
+    knee = k_distance_knee(d)
     if ax is None:
         fig, ax = new_figure(figsize=(5, 3.5))
     else:

@@ -1,4 +1,4 @@
-"""Figures for convolutional networks: hand-made filters and their effect, learned filters, feature maps."""
+"""Figures for convolutional networks: classic filters and their effect, learned filters, maps."""
 
 from __future__ import annotations
 
@@ -48,10 +48,25 @@ def plot_filter_effects(kernels, images, *, title="Filters and their effect"):
         The filters by name, e.g. :data:`scidl.nn.filters.KERNELS`.
     images : sequence of 2D arrays
         Grey-scale images; the first column shows them unfiltered.
+    title : str, default "Filters and their effect"
+        The figure title.
 
     Returns
     -------
     matplotlib.figure.Figure
+        ``len(images) + 1`` rows, ``len(kernels) + 1`` columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn.filters import KERNELS
+    >>> from scidl.plot import plot_filter_effects
+    >>> image = np.zeros((16, 16))
+    >>> image[4:12, 4:12] = 1.0
+    >>> kernels = {name: KERNELS[name] for name in ("box", "sobel_x")}
+    >>> fig = plot_filter_effects(kernels, [image])
+    >>> len(fig.axes)
+    6
     """
     from scidl.nn.filters import apply_filter
 
@@ -83,16 +98,45 @@ def plot_learned_filters(model, *, layer=0, max_filters=64, ncols=8, title=None)
     """The learned kernels of one convolution layer as images (red positive, blue negative).
 
     For layers with several input channels, each filter is shown summed over them.
+
+    Parameters
+    ----------
+    model : fitted ConvNetClassifier or ConvNetRegressor, or scidl.nn.ConvNet
+        The network; its kernels come from :func:`scidl.nn.learned_filters`.
+    layer : int, default 0
+        The convolution layer (0 is the first).
+    max_filters : int, default 64
+        Show at most this many filters.
+    ncols : int, default 8
+        Filters per row.
+    title : str, optional
+        The figure title; by default it names the layer and kernel size.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn import ConvNetClassifier
+    >>> from scidl.plot import plot_learned_filters
+    >>> X = np.random.default_rng(0).random((20, 8, 8)).astype(np.float32)
+    >>> clf = ConvNetClassifier((4,), hidden_sizes=(8,), max_epochs=1, random_state=0)
+    >>> clf = clf.fit(X, np.arange(20) % 2)
+    >>> fig = plot_learned_filters(clf)
+    >>> len([ax for ax in fig.axes if ax.images])
+    4
     """
-    from scidl.nn._inspect_cnn import learned_filters
+    from scidl.nn import learned_filters
 
     weights = learned_filters(model, layer)
     shown = weights[:max_filters].sum(axis=1)
     ncols = max(1, min(ncols, len(shown)))
     nrows = math.ceil(len(shown) / ncols)
-    title = (
-        title
-        or f"Learned filters of conv layer {layer + 1} ({weights.shape[2]}x{weights.shape[3]}, {weights.shape[0]} channels)"
+    title = title or (
+        f"Learned filters of conv layer {layer + 1} "
+        f"({weights.shape[2]}x{weights.shape[3]}, {weights.shape[0]} channels)"
     )
     fig, axes = _grid(nrows, ncols, tile=0.9, title=title)
     for k, ax in enumerate(axes.ravel()):
@@ -107,8 +151,36 @@ def plot_learned_filters(model, *, layer=0, max_filters=64, ncols=8, title=None)
 def plot_feature_maps(
     model, image, *, max_maps=8, title="Feature maps of one image through the network"
 ):
-    """One row per stage: the input, then the first ``max_maps`` channels after each conv block."""
-    from scidl.nn._inspect_cnn import feature_maps
+    """One row per stage: the input, then the first ``max_maps`` channels after each conv block.
+
+    Parameters
+    ----------
+    model : fitted ConvNetClassifier or ConvNetRegressor, or scidl.nn.ConvNet
+        The network; the maps come from :func:`scidl.nn.feature_maps`.
+    image : array of shape (H, W), (C, H, W) or (C*H*W,)
+        One input image.
+    max_maps : int, default 8
+        Channels shown per stage.
+    title : str, default "Feature maps of one image through the network"
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.nn import ConvNetClassifier
+    >>> from scidl.plot import plot_feature_maps
+    >>> X = np.random.default_rng(0).random((20, 8, 8)).astype(np.float32)
+    >>> clf = ConvNetClassifier((4,), hidden_sizes=(8,), max_epochs=1, random_state=0)
+    >>> clf = clf.fit(X, np.arange(20) % 2)
+    >>> fig = plot_feature_maps(clf, X[0])
+    >>> [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
+    ['input', 'block 1: 4x4x4']
+    """
+    from scidl.nn import feature_maps
 
     maps = feature_maps(model, image)
     ncols = max(min(max_maps, m.shape[0]) for m in maps)

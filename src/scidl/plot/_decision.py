@@ -9,21 +9,13 @@ from scidl.plot._style import (
     class_cmap,
     class_colors,
     figure_of,
+    grid_2d,
     new_figure,
     styled,
     two_class_cmap,
 )
 
 __all__ = ["plot_decision_boundary"]
-
-
-def _grid(X, resolution, margin):
-    lo, hi = X.min(axis=0), X.max(axis=0)
-    pad = margin * np.where(hi > lo, hi - lo, 1.0)
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
 
 
 @styled
@@ -91,7 +83,7 @@ def plot_decision_boundary(
     classes = np.asarray(estimator.classes_) if hasattr(estimator, "classes_") else np.unique(y)
     n_classes = len(classes)
     colors = class_colors(max(n_classes, 2))
-    xx, yy, points = _grid(X, resolution, margin)
+    xx, yy, points = grid_2d(X, resolution, margin)
     use_proba = proba and hasattr(estimator, "predict_proba")
 
     fig, ax = new_figure(figsize=(5.2, 4.2)) if ax is None else (figure_of(ax), ax)

@@ -1,4 +1,4 @@
-"""What hidden units detect, as figures: first-layer weights, top-activating inputs, activation maximisation.
+"""What hidden units detect: first-layer weights, top-activating inputs, activation maximisation.
 
 The computations (:func:`scidl.nn.first_layer_weights`,
 :func:`scidl.nn.top_activating`, :func:`scidl.nn.activation_maximization`)
@@ -40,9 +40,27 @@ def _image_grid(images, shape, titles, title, ncols, cmap, symmetric):
 def plot_first_layer_weights(
     estimator_or_module, units=None, *, shape=(28, 28), ncols=8, title=None
 ):
-    """Each first-layer unit's input weights as an image (red positive, blue negative, white ignored).
+    """Each first-layer unit's input weights as an image (red positive, blue negative).
 
-    The weights come from :func:`scidl.nn.first_layer_weights`.
+    White pixels are ignored by the unit. The weights come from
+    :func:`scidl.nn.first_layer_weights`.
+
+    Parameters
+    ----------
+    estimator_or_module : fitted MLPClassifier or MLPRegressor, or scidl.nn.MLP
+        The network whose first linear layer is shown.
+    units : iterable of int, optional
+        The units to show; default all.
+    shape : tuple of int, default (28, 28)
+        The image shape of one unit's input weights.
+    ncols : int, default 8
+        Images per row.
+    title : str, optional
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -52,7 +70,7 @@ def plot_first_layer_weights(
     >>> len([ax for ax in fig.axes if ax.images])
     4
     """
-    from scidl.nn._feature_detectors import first_layer_weights
+    from scidl.nn import first_layer_weights
 
     W = first_layer_weights(estimator_or_module, None if units is None else list(units))
     ids = np.arange(len(W)) if units is None else list(units)
@@ -68,7 +86,28 @@ def plot_first_layer_weights(
 
 
 def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28), title=None):
-    """One row per unit: the ``n_top`` images of ``X`` that excite it most (:func:`scidl.nn.top_activating`).
+    """One row per unit: the ``n_top`` images of ``X`` that excite it most.
+
+    The images are chosen by :func:`scidl.nn.top_activating`.
+
+    Parameters
+    ----------
+    estimator_or_module : fitted MLPClassifier or MLPRegressor, or scidl.nn.MLP
+        The network.
+    X : array-like of shape (n_samples, n_features)
+        Candidate inputs, e.g. test images flattened.
+    units : iterable of int
+        The first-layer units, one row each.
+    n_top : int, default 6
+        Images per unit.
+    shape : tuple of int, default (28, 28)
+        The image shape of one input.
+    title : str, optional
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -80,7 +119,7 @@ def plot_top_activating(estimator_or_module, X, units, *, n_top=6, shape=(28, 28
     >>> len([ax for ax in fig.axes if ax.images])
     6
     """
-    from scidl.nn._feature_detectors import top_activating
+    from scidl.nn import top_activating
 
     units = list(units)
     idx = top_activating(estimator_or_module, X, units, n_top=n_top)
@@ -107,6 +146,27 @@ def plot_activation_maximization(
     ``layer`` and the other keyword arguments (``norm``, ``steps``, ``lr``,
     ``random_state``).
 
+    Parameters
+    ----------
+    estimator_or_module : fitted MLPClassifier or MLPRegressor, or scidl.nn.MLP
+        The network.
+    units : iterable of int
+        The units of ``layer`` to maximise.
+    layer : int, default 0
+        The hidden layer (0 is the first).
+    shape : tuple of int, default (28, 28)
+        The image shape of one input.
+    ncols : int, default 8
+        Images per row.
+    title : str, optional
+        The figure title.
+    **kwargs
+        Passed to :func:`scidl.nn.activation_maximization`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> from scidl.nn import MLP
@@ -115,7 +175,7 @@ def plot_activation_maximization(
     >>> len([ax for ax in fig.axes if ax.images])
     2
     """
-    from scidl.nn._feature_detectors import activation_maximization
+    from scidl.nn import activation_maximization
 
     units = list(units)
     X = activation_maximization(estimator_or_module, units, layer=layer, **kwargs)

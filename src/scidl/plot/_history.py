@@ -27,8 +27,8 @@ def _as_history(history_or_estimator):
         return [{k: history[k][i] for k in history} for i in range(n)]
     if not isinstance(history, (list, tuple)):
         raise TypeError(
-            "history_or_estimator must be a scidl.training.History, a list of per-epoch "
-            f"dicts, a dict of columns or a fitted estimator with history_; got {type(history).__name__}."
+            "history_or_estimator must be a scidl.training.History, a list of per-epoch dicts, a "
+            f"dict of columns or a fitted estimator with history_; got {type(history).__name__}."
         )
     return list(history)
 

@@ -22,15 +22,16 @@ def _as_images(images, shape):
         size = math.prod(shape)
         if size == 0 or arr.size % size:
             raise ValueError(
-                f"images of {arr.size} values in total cannot be reshaped into images of shape {shape}."
+                f"images of {arr.size} values in total cannot be reshaped into images of shape "
+                f"{shape}."
             )
         return arr.reshape((-1, *shape))
     if arr.ndim == 2:  # flattened square images
         side = math.isqrt(arr.shape[1])
         if side * side != arr.shape[1]:
             raise ValueError(
-                f"images of shape {arr.shape} look flattened but {arr.shape[1]} is not a square number; "
-                "pass shape=(height, width)."
+                f"images of shape {arr.shape} look flattened but {arr.shape[1]} is not a square "
+                "number; pass shape=(height, width)."
             )
         return arr.reshape(len(arr), side, side)
     if arr.ndim == 3 or (arr.ndim == 4 and arr.shape[-1] in (3, 4)):
@@ -84,6 +85,8 @@ def plot_image_grid(
     images : array-like of shape (n, h, w), (n, h, w, 3|4) or (n, h*w)
         The images; flattened rows are reshaped with ``shape``, or into
         squares when ``shape`` is None and the row length is a square number.
+        An empty ``images`` (say, no misclassified digits) draws a panel that
+        reads "no images".
     labels, predictions : array-like of shape (n,), default None
         Titles: ``"3"`` with labels, ``"pred 3"`` with predictions, and
         ``"3→5"`` (true→predicted) with both; wrong predictions are titled in

@@ -1,4 +1,4 @@
-"""Figures of the kinetics chapter (moved here from scidl.kinetics: plots live in scidl.plot) (matplotlib ``Figure`` objects, never shown implicitly).
+"""Figures of the kinetics chapter, as matplotlib ``Figure`` objects (never shown implicitly).
 
 These take fitted results and arrays only; they never fit anything.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from scidl.plot._style import styled
+from scidl.utils import check_array
 
 __all__ = [
     "plot_ck_test",
@@ -26,8 +27,36 @@ def _figure(figsize):
 
 @styled
 def plot_tica_projection(Y, *, color=None, bins=60, kT=1.0, title="TICA projection"):
-    """Free energy ``-kT log p`` of the first two components (or a scatter coloured by ``color``)."""
-    Y = np.concatenate(Y) if isinstance(Y, list) else np.asarray(Y)
+    """Free energy ``-kT log p`` of the first two components (or a scatter coloured by ``color``).
+
+    Parameters
+    ----------
+    Y : array of shape (n_frames, n_components) or list of them
+        A TICA (or any) projection; one component gives a free-energy profile.
+    color : array of shape (n_frames,) or list of them, optional
+        Colour the points by this value (integers: categorical colours)
+        instead of drawing the free energy.
+    bins : int, default 60
+        Histogram bins per axis.
+    kT : float, default 1.0
+        The thermal energy that scales ``-log p``.
+    title : str, default "TICA projection"
+        The axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.plot import plot_tica_projection
+    >>> Y = np.random.default_rng(0).normal(size=(500, 2))
+    >>> fig = plot_tica_projection(Y)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
+    ('IC 1', 'IC 2')
+    """
+    Y = check_array(np.concatenate(Y) if isinstance(Y, list) else Y, name="Y")
     fig = _figure((5.0, 4.0))
     ax = fig.add_subplot()
     if Y.shape[1] == 1:
@@ -63,6 +92,36 @@ def plot_implied_timescales(its, *, dt=1.0, units="steps", exact=None, title="Im
 
     ``dt`` converts steps into ``units``. The grey region below ``t = lagtime`` holds
     processes faster than the lag time, which the model cannot resolve.
+
+    Parameters
+    ----------
+    its : ImpliedTimescales
+        The result of :func:`scidl.kinetics.implied_timescales`.
+    dt : float, default 1.0
+        Time per step, in ``units``.
+    units : str, default "steps"
+        The time unit in the axis labels.
+    exact : array-like, optional
+        Exact timescales, drawn as dashed lines.
+    title : str, default "Implied timescales"
+        The axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data import sample_markov_chain
+    >>> from scidl.kinetics import implied_timescales
+    >>> from scidl.plot import plot_implied_timescales
+    >>> P = np.array([[0.9, 0.1], [0.2, 0.8]])
+    >>> dtraj = sample_markov_chain(P, 2000, random_state=0)
+    >>> its = implied_timescales(dtraj, [1, 2, 4], n_timescales=1)
+    >>> fig = plot_implied_timescales(its, exact=[-1 / np.log(0.7)])
+    >>> fig.axes[0].get_ylabel()
+    'implied timescale (steps)'
     """
     fig = _figure((5.0, 4.0))
     ax = fig.add_subplot()
@@ -91,7 +150,37 @@ def plot_implied_timescales(its, *, dt=1.0, units="steps", exact=None, title="Im
 
 @styled
 def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
-    """Grid of ``P(I -> J)`` over lag time: model prediction (line) and re-estimates (dashed)."""
+    """Grid of ``P(I -> J)`` over lag time: model prediction (line) and re-estimates (dashed).
+
+    Parameters
+    ----------
+    ck : CKTest
+        The result of :func:`scidl.kinetics.ck_test`.
+    dt : float, default 1.0
+        Time per step, in ``units``.
+    units : str, default "steps"
+        The time unit in the axis labels.
+    title : str, default "Chapman-Kolmogorov test"
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per pair of sets ``(I, J)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data import sample_markov_chain
+    >>> from scidl.kinetics import MarkovStateModel, ck_test
+    >>> from scidl.plot import plot_ck_test
+    >>> P = np.array([[0.9, 0.1], [0.2, 0.8]])
+    >>> dtraj = sample_markov_chain(P, 2000, random_state=0)
+    >>> msm = MarkovStateModel(lagtime=1).fit(dtraj)
+    >>> fig = plot_ck_test(ck_test(msm, dtraj, mlags=3))
+    >>> len(fig.axes)
+    4
+    """
     m = ck.predictions.shape[1]
     fig = _figure((2.2 * m + 0.5, 2.0 * m + 0.5))
     axes = fig.subplots(m, m, sharex=True, sharey=True, squeeze=False)
@@ -122,7 +211,38 @@ def plot_ck_test(ck, *, dt=1.0, units="steps", title="Chapman-Kolmogorov test"):
 def plot_metastable_sets(
     potential, centers, assignments, *, kT=1.0, n_grid=120, title="PCCA+ metastable sets"
 ):
-    """Metastable sets (colours) of cluster centres drawn on the potential's landscape."""
+    """Metastable sets (colours) of cluster centres drawn on the potential's landscape.
+
+    Parameters
+    ----------
+    potential : Potential
+        A model potential, e.g. ``scidl.data.get_potential("triple_well_2d")``;
+        one- or two-dimensional.
+    centers : array of shape (n_centers, dim)
+        Cluster centres in the potential's coordinates.
+    assignments : array of int, shape (n_centers,)
+        The metastable set of each centre (e.g. PCCA+ assignments).
+    kT : float, default 1.0
+        The thermal energy; the landscape is drawn as ``V / kT``.
+    n_grid : int, default 120
+        Grid points per axis of the 2D landscape.
+    title : str, default "PCCA+ metastable sets"
+        The axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.data import get_potential
+    >>> from scidl.plot import plot_metastable_sets
+    >>> centers = np.array([[-1.0], [-0.5], [0.5], [1.0]])
+    >>> fig = plot_metastable_sets(get_potential("double_well"), centers, [0, 0, 1, 1])
+    >>> fig.axes[0].get_ylabel()
+    'V / kT'
+    """
     centers = np.asarray(centers, dtype=np.float64)
     assignments = np.asarray(assignments)
     fig = _figure((5.0, 4.0))
@@ -166,9 +286,35 @@ def plot_metastable_sets(
 def plot_hidden_state_separation(rows, *, bins=50, title="Slow coordinate by hidden state"):
     """Histograms of a one-dimensional slow coordinate, split by the hidden state.
 
-    ``rows`` maps a row label (e.g. the data set) to ``(states, {method: coordinate})``;
-    each panel overlays one histogram per hidden state, so well-separated peaks mean
-    that the coordinate resolves the hidden states.
+    Each panel overlays one histogram per hidden state, so well-separated peaks
+    mean that the coordinate resolves the hidden states.
+
+    Parameters
+    ----------
+    rows : dict
+        Maps a row label (e.g. the data set) to ``(states, {method: coordinate})``:
+        the hidden state of each frame and, per method, its slow coordinate
+        (the first column is used).
+    bins : int, default 50
+        Histogram bins.
+    title : str, default "Slow coordinate by hidden state"
+        The figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One row of panels per entry of ``rows``, one column per method.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scidl.plot import plot_hidden_state_separation
+    >>> rng = np.random.default_rng(0)
+    >>> states = rng.integers(0, 2, 300)
+    >>> coords = {"good": states + 0.1 * rng.normal(size=300), "bad": rng.normal(size=300)}
+    >>> fig = plot_hidden_state_separation({"toy": (states, coords)})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['toy: good', 'toy: bad']
     """
     rows = list(rows.items())
     n_cols = max(len(r[1][1]) for r in rows)

@@ -1,4 +1,4 @@
-"""Figures for model selection: training and test error against complexity and training-set size.
+"""Figures for model selection: training and test error against complexity and data size.
 
 The curves themselves are computed by :func:`scidl.model_selection.complexity_curve`
 and :func:`scidl.model_selection.learning_curve_errors`; these functions only
@@ -38,7 +38,7 @@ def _errors_plot(x, curve, xlabel, title, ax, log_x, mark=None):
 
 
 def _as_number(value):
-    """A hyperparameter value as a plot coordinate: sequences (hidden_sizes) by their total units."""
+    """A hyperparameter value as a plot coordinate; sequences (hidden_sizes) by their sum."""
     if isinstance(value, tuple | list):
         return float(sum(value))
     return float(value)
@@ -49,6 +49,22 @@ def plot_complexity_curve(curve, *, log_x=False, title=None, ax=None):
 
     Sequence-valued hyperparameters such as ``hidden_sizes`` are placed at
     their total number of units.
+
+    Parameters
+    ----------
+    curve : result of :func:`scidl.model_selection.complexity_curve`
+        The hyperparameter values with the mean and spread of training and CV
+        test errors, and the best value (marked by a dotted line).
+    log_x : bool, default False
+        A logarithmic hyperparameter axis (ridge strengths, widths).
+    title : str, optional
+        The axes title.
+    ax : matplotlib Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -74,6 +90,19 @@ def plot_complexity_curve(curve, *, log_x=False, title=None, ax=None):
 def plot_learning_curve(curve, *, title=None, ax=None):
     """Plot a :func:`scidl.model_selection.learning_curve_errors` result.
 
+    Parameters
+    ----------
+    curve : result of :func:`scidl.model_selection.learning_curve_errors`
+        Training sizes with the mean and spread of training and CV test errors.
+    title : str, optional
+        The axes title.
+    ax : matplotlib Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
     Examples
     --------
     >>> import numpy as np
@@ -82,7 +111,8 @@ def plot_learning_curve(curve, *, title=None, ax=None):
     >>> from scidl.plot import plot_learning_curve
     >>> rng = np.random.default_rng(0)
     >>> x = rng.uniform(-1, 1, (60, 1)); y = x[:, 0] ** 3 - x[:, 0] + 0.1 * rng.normal(size=60)
-    >>> lc = learning_curve_errors(make_feature_regression(PolynomialFeatures(3)), x, y, random_state=0)
+    >>> model = make_feature_regression(PolynomialFeatures(3))
+    >>> lc = learning_curve_errors(model, x, y, random_state=0)
     >>> fig = plot_learning_curve(lc)
     >>> fig.axes[0].get_xlabel()
     'training samples'

@@ -1,4 +1,4 @@
-"""Contour plots of optimization test functions with optimizer trajectories (moved here from scidl.optim)."""
+"""Contour plots of optimization test functions with optimizer trajectories."""
 
 from __future__ import annotations
 
@@ -32,11 +32,11 @@ def plot_trajectories(function, paths, *, resolution=200, ax=None, title=None):
     --------
     >>> from scidl.optim import trace
     >>> from scidl.plot import plot_trajectories
-    >>> fig = plot_trajectories("quadratic", {"gd": trace("gd", "quadratic", steps=20)})
+    >>> fig = plot_trajectories("quadratic", {"sgd": trace("sgd", "quadratic", steps=20)})
     >>> fig.axes[0].get_title()
     'quadratic'
     """
-    from scidl.optim._functions import get_test_function
+    from scidl.optim import get_test_function
 
     function = get_test_function(function)
     fig, ax = new_figure(figsize=(5.4, 4.4)) if ax is None else (figure_of(ax), ax)

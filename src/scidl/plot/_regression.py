@@ -153,7 +153,8 @@ def plot_regression_1d(
         fitted = np.asarray(predict(grid[:, None]), dtype=float).reshape(-1)
         if fitted.shape != grid.shape:
             raise ValueError(
-                f"the predictor returned shape {fitted.shape} for {len(grid)} inputs; expected ({len(grid)},)."
+                f"the predictor returned shape {fitted.shape} for {len(grid)} inputs; expected "
+                f"({len(grid)},)."
             )
         ax.plot(grid, fitted, color=PALETTE[3], label=label, zorder=4)
         _keep_data_in_view(ax, [y, y_test_arr], fitted)

@@ -62,6 +62,11 @@ STYLE = {
 def style():
     """Context manager applying scidl's rcParams (:data:`STYLE`).
 
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Inside the ``with`` block, new figures take the scidl style.
+
     Examples
     --------
     >>> from matplotlib.figure import Figure
@@ -120,6 +125,20 @@ def class_colors(n):
     return [colors[i % len(colors)] for i in range(n)]
 
 
+def grid_2d(X, resolution, margin):
+    """A ``resolution`` x ``resolution`` grid over the box of 2D points ``X``, padded by ``margin``.
+
+    Returns the meshgrid ``xx, yy`` and the grid points as rows ``(resolution**2, 2)``,
+    ready for a classifier's ``predict_proba`` (decision boundaries and their snapshots).
+    """
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.where(hi > lo, hi - lo, 1.0)
+    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
 def lighten(color, amount=0.55):
     """Blend ``color`` with white: 0 keeps it, 1 gives white."""
     rgb = np.asarray(to_rgb(color))
@@ -144,6 +163,15 @@ def subplots(nrows=1, ncols=1, *, figsize=None, squeeze=True):
     Like ``plt.subplots`` but nothing is registered with pyplot, so nothing
     is shown implicitly or leaks; pass the Axes as ``ax=`` to the plot
     functions to compose multi-panel figures.
+
+    Parameters
+    ----------
+    nrows, ncols : int, default 1
+        The grid of Axes.
+    figsize : tuple of float, optional
+        Width and height in inches.
+    squeeze : bool, default True
+        As in matplotlib: drop length-1 dimensions of the returned Axes array.
 
     Returns
     -------

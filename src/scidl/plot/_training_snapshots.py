@@ -1,40 +1,60 @@
-"""The decision-boundary perspective on learning: snapshots of a 2D classifier during training."""
+"""The decision-boundary perspective on learning: a 2D classifier's boundary during training."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from scidl.plot._decision import _grid
-from scidl.plot._style import class_colors, new_figure, styled, two_class_cmap
+from scidl.plot._style import class_colors, grid_2d, new_figure, styled, two_class_cmap
+from scidl.utils import check_array
 
 __all__ = ["boundary_recorder", "plot_boundary_snapshots", "save_boundary_animation"]
 
 
 def boundary_recorder(X, *, every=1, on="batch", resolution=60, margin=0.1):
-    """A :class:`~scidl.training.Recorder` storing P(class 1) on a grid around ``X`` during training.
+    """A :class:`~scidl.training.Recorder` storing P(class 1) on a grid around ``X`` in training.
 
     Pass it in ``callbacks=[...]`` of a 2D :class:`~scidl.nn.MLPClassifier`
     (two classes). It records once before the first step (the random initial
     weights) and then every ``every`` batches (``on="batch"``) or epochs.
     The grid is in ``recorder.grid = (xx, yy)``.
 
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The training inputs; the grid covers their bounding box.
+    every : int, default 1
+        Record every ``every`` batches or epochs.
+    on : {"batch", "epoch"}, default "batch"
+        What ``every`` counts.
+    resolution : int, default 60
+        Grid points per axis.
+    margin : float, default 0.1
+        Padding of the grid around the data, as a fraction of its range.
+
+    Returns
+    -------
+    scidl.training.Recorder
+        Its ``records`` are ``(epoch, batch, P(class 1) on the grid)``.
+
     Examples
     --------
     >>> from scidl.data import make_moons
     >>> from scidl.nn import MLPClassifier
+    >>> from scidl.plot import boundary_recorder
     >>> X, y = make_moons(64, random_state=0)
     >>> rec = boundary_recorder(X, every=2, resolution=20)
-    >>> _ = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0)
+    >>> _ = clf.fit(X, y)
     >>> len(rec.records), rec.records[0][2].shape      # initial + batches 2 and 4
     (3, (20, 20))
     """
     from scidl.training import Recorder
 
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2:
+    X = check_array(X, name="X")
+    if X.shape[1] != 2:
         raise ValueError(f"X must have shape (n_samples, 2); got {X.shape}.")
-    xx, yy, points = _grid(X, int(resolution), margin)
+    xx, yy, points = grid_2d(X, int(resolution), margin)
 
     def snapshot(state):
         param = next(state.module.parameters())
@@ -84,14 +104,18 @@ def plot_boundary_snapshots(
     Parameters
     ----------
     recorder : Recorder from :func:`boundary_recorder`, after ``fit``
-    X, y : the 2D training data
-    n_panels : int
+        The recorded snapshots.
+    X, y : array-like
+        The 2D training data.
+    n_panels : int, default 6
         Snapshots shown, spaced geometrically in training steps (early steps
         move the boundary most).
     reference : fitted classifier, optional
         Drawn in a last panel for comparison (e.g. ``sklearn.svm.SVC(kernel="rbf",
         probability=True)``); its ``predict_proba`` (or ``decision_function``) is
         evaluated on the same grid.
+    reference_title : str, default "RBF SVM"
+        The title of the reference panel.
 
     Returns
     -------
@@ -101,9 +125,11 @@ def plot_boundary_snapshots(
     --------
     >>> from scidl.data import make_moons
     >>> from scidl.nn import MLPClassifier
+    >>> from scidl.plot import boundary_recorder, plot_boundary_snapshots
     >>> X, y = make_moons(64, random_state=0)
     >>> rec = boundary_recorder(X, every=2, resolution=20)
-    >>> _ = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0)
+    >>> _ = clf.fit(X, y)
     >>> fig = plot_boundary_snapshots(rec, X, y, n_panels=3)
     >>> [ax.get_title() for ax in fig.axes]
     ['initial weights', 'epoch 1, batch 2', 'epoch 1, batch 4']
@@ -134,15 +160,34 @@ def plot_boundary_snapshots(
 def save_boundary_animation(recorder, X, y, path, *, fps=8, max_frames=60):
     """Write the recorded snapshots as an animated GIF (matplotlib's PillowWriter).
 
-    Returns the path, or ``None`` when Pillow is not installed (nothing is written).
+    Parameters
+    ----------
+    recorder : Recorder from :func:`boundary_recorder`, after ``fit``
+        The snapshots to animate.
+    X, y : array-like
+        The 2D training data drawn on every frame.
+    path : str or pathlib.Path
+        Where to write the GIF.
+    fps : int, default 8
+        Frames per second.
+    max_frames : int, default 60
+        At most this many frames, evenly spaced over the snapshots.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The path written, or ``None`` when Pillow is not installed (nothing
+        is written then).
 
     Examples
     --------
     >>> from scidl.data import make_moons
     >>> from scidl.nn import MLPClassifier
+    >>> from scidl.plot import boundary_recorder, save_boundary_animation
     >>> X, y = make_moons(64, random_state=0)
     >>> rec = boundary_recorder(X, every=2, resolution=20)
-    >>> _ = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((8,), max_epochs=1, batch_size=16, callbacks=[rec], random_state=0)
+    >>> _ = clf.fit(X, y)
     >>> import tempfile
     >>> from pathlib import Path
     >>> with tempfile.TemporaryDirectory() as tmp:     # Pillow comes with matplotlib

@@ -5,8 +5,8 @@ from __future__ import annotations
 from scidl.demos._registry import DemoOutput, register
 
 
-@register("depth-vs-width", "Universal approximation and the power of depth", chapter=3)
-def depth_demo(*, quick=False, random_state=0):
+@register("depth-vs-width", "Universal approximation and the power of depth", chapter=3, position=4)
+def run(*, quick=False, random_state=0):
     """A wide shallow network approximates any smooth function; some functions need depth.
 
     One hidden layer: the error on sin(2 pi x) exp(-x^2) falls as the width
@@ -16,7 +16,7 @@ def depth_demo(*, quick=False, random_state=0):
     """
     import torch
 
-    from scidl.nn._depth import (
+    from scidl.nn import (
         depth_efficiency_table,
         format_depth_table,
         tent_map_network,
@@ -66,9 +66,11 @@ def depth_demo(*, quick=False, random_state=0):
         + "\n\nDepth efficiency (Telgarsky):\n"
         + depth_table
         + "\n\nThe exact deep construction always classifies every point with 6k+1 weights; "
-        "trained from random weights the same narrow deep network usually does not find it. A shallow "
-        "network needs at least 2^k - 1 hidden units: trained (all weights, L-BFGS), one with 2^k - 2 units "
-        "always misclassifies some point, while one with 2^(k+1) units classifies them all, with about "
-        "30 times the weights of the deep construction at k = 8."
+        "trained from random weights the same narrow deep network usually does not find it. A "
+        "shallow network needs at least 2^k - 1 hidden units: trained (all weights, L-BFGS), one "
+        "with 2^k - 2 units always misclassifies some point, while one with 2^(k+1) units "
+        "classifies them all, with about 30 times the weights of the deep construction at k = 8."
     )
-    return DemoOutput(metrics, {"width_and_depth": fig}, text)
+    widest = rows[-1]
+    headline = (f"test MSE of one hidden layer, width {widest['width']}", widest["test_mse"])
+    return DemoOutput(metrics, {"width_and_depth": fig}, text, headline)

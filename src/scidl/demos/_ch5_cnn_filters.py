@@ -26,16 +26,18 @@ def _photograph(quick):
     return image[::4, ::4] if quick else image[::2, ::2]
 
 
-@register("cnn-filters", "Convolution filters as image processing", chapter=5)
-def filters_demo(*, quick=False, random_state=0):
-    """Blur, sharpen, edge, line and Gabor kernels applied with torch's conv2d to an MNIST digit and a photograph.
+@register("cnn-filters", "Convolution filters as image processing", chapter=5, position=1)
+def run(*, quick=False, random_state=0):
+    """Blur, sharpen, edge, line and Gabor kernels applied to an MNIST digit and a photograph.
+
+    The kernels are applied with torch's conv2d.
 
     A convolution layer slides one small kernel over the whole image; the
     classic hand-made kernels show what such a kernel can detect.
     """
     from scidl.data import load_mnist
     from scidl.nn.filters import KERNELS, apply_filter, sobel_kernel
-    from scidl.plot._cnn import plot_filter_effects
+    from scidl.plot import plot_filter_effects
 
     digits, labels = load_mnist(flatten=False, normalize=True)
     rng = np.random.default_rng(random_state)
@@ -56,12 +58,15 @@ def filters_demo(*, quick=False, random_state=0):
         ),
     }
     text = (
-        "Each column shows one 3x3 or 7x7 kernel (red positive, blue negative weights) and what it does when slid over "
-        "a handwritten digit and the camera-man photograph. Averaging kernels (box, Gaussian) blur and remove "
-        f"detail: the Gaussian keeps {metrics['blur_variance_ratio']:.0%} of the photograph's pixel variance. Derivative "
+        "Each column shows one 3x3 or 7x7 kernel (red positive, blue negative weights) and what "
+        "it does when slid over a handwritten digit and the camera-man photograph. Averaging "
+        "kernels (box, Gaussian) blur and remove detail: the Gaussian keeps "
+        f"{metrics['blur_variance_ratio']:.0%} of the photograph's pixel variance. Derivative "
         "kernels (Sobel x/y, Laplacian) respond only where the intensity changes, i.e. at edges: "
-        f"{edge_fraction:.1%} of the photograph's pixels have a Sobel gradient magnitude above 0.5. Line and Gabor "
-        "kernels respond to structures of one orientation, like the first-layer filters a ConvNet learns. "
-        "torch's conv2d computes a cross-correlation; tests check it against scipy.signal.correlate2d."
+        f"{edge_fraction:.1%} of the photograph's pixels have a Sobel gradient magnitude above "
+        "0.5. Line and Gabor kernels respond to structures of one orientation, like the "
+        "first-layer filters a ConvNet learns. torch's conv2d computes a cross-correlation; tests "
+        "check it against scipy.signal.correlate2d."
     )
-    return DemoOutput(metrics, figures, text)
+    headline = ("photograph pixels on an edge (Sobel magnitude > 0.5)", edge_fraction)
+    return DemoOutput(metrics, figures, text, headline)

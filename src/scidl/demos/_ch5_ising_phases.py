@@ -43,9 +43,12 @@ def _crossing(temps, p):
     return float(temps[i] + (p[i] - 0.5) / (p[i] - p[i + 1]) * (temps[i + 1] - temps[i]))
 
 
-@register("ising-phases", "Phases of the Ising model with a ConvNet", chapter=5)
-def ising_demo(*, quick=False, random_state=0):
-    """Train a ConvNet to tell ordered (T < 2.0) from disordered (T > 2.5) 40x40 Ising configurations, then ask it about the critical region.
+@register("ising-phases", "Phases of the Ising model with a ConvNet", chapter=5, position=4)
+def run(*, quick=False, random_state=0):
+    """Train a ConvNet to tell ordered from disordered Ising states, then probe the critical region.
+
+    Training uses 40x40 configurations at T < 2.0 (ordered) and T > 2.5
+    (disordered).
 
     The configurations come from scidl.data.ising (checkerboard Metropolis
     plus Wolff cluster updates near T_c). The network never sees
@@ -57,7 +60,7 @@ def ising_demo(*, quick=False, random_state=0):
 
     from scidl.data import train_test_split_stratified
     from scidl.data.ising import CRITICAL_TEMPERATURE, onsager_magnetization
-    from scidl.nn._convnet import ConvNetClassifier
+    from scidl.nn import ConvNetClassifier
     from scidl.plot import PALETTE, plot_image_grid, subplots
 
     L = 16 if quick else 40
@@ -146,16 +149,20 @@ def ising_demo(*, quick=False, random_state=0):
         ),
     }
     text = (
-        f"{len(X)} configurations of the {L}x{L} Ising model at {len(temps)} temperatures. Trained only on ordered "
-        f"(T < {_ORDERED_BELOW}) and disordered (T > {_DISORDERED_ABOVE}) states, a small ConvNet classifies "
-        f"{metrics['convnet_test_accuracy']:.1%} of held-out test states and {metrics['convnet_critical_accuracy']:.1%} "
-        f"of the critical region 2.0 <= T <= 2.5 (labelled by T < T_c) correctly; its ordered-probability crosses "
-        f"1/2 at T = {tc_cnn:.3f}, against Onsager's T_c = {CRITICAL_TEMPERATURE:.3f} for the infinite lattice. "
-        f"Logistic regression on the raw spins manages {metrics['logistic_test_accuracy']:.1%} on the test states and "
-        f"{metrics['logistic_critical_accuracy']:.1%} on the critical ones: the order parameter |m| is not a linear "
-        "function of the spins (an ordered state and its flipped copy are equally ordered), so no single hyperplane "
-        "separates the phases; a ConvNet can learn local alignment instead (Mehta et al., Phys. Rep. 810, 2019)."
+        f"{len(X)} configurations of the {L}x{L} Ising model at {len(temps)} temperatures. Trained "
+        f"only on ordered (T < {_ORDERED_BELOW}) and disordered (T > {_DISORDERED_ABOVE}) states, "
+        f"a small ConvNet classifies {metrics['convnet_test_accuracy']:.1%} of held-out test "
+        f"states and {metrics['convnet_critical_accuracy']:.1%} of the critical region 2.0 <= T <= "
+        "2.5 (labelled by T < T_c) correctly; its ordered-probability crosses 1/2 at T = "
+        f"{tc_cnn:.3f}, against Onsager's T_c = {CRITICAL_TEMPERATURE:.3f} for the infinite "
+        "lattice. Logistic regression on the raw spins manages "
+        f"{metrics['logistic_test_accuracy']:.1%} on the test states and "
+        f"{metrics['logistic_critical_accuracy']:.1%} on the critical ones: the order parameter "
+        "|m| is not a linear function of the spins (an ordered state and its flipped copy are "
+        "equally ordered), so no single hyperplane separates the phases; a ConvNet can learn "
+        "local alignment instead (Mehta et al., Phys. Rep. 810, 2019)."
     )
     if quick:
         text += f" (Quick mode: {L}x{L} lattices, {n_samples} samples per temperature.)"
-    return DemoOutput(metrics, figures, text)
+    headline = (f"critical temperature estimate (Onsager {CRITICAL_TEMPERATURE:.3f})", tc_cnn)
+    return DemoOutput(metrics, figures, text, headline)

@@ -14,9 +14,9 @@ _MAX_EPOCHS_QUICK = 3
 _N_SHOWN = 30  # misclassified digits shown (three rows of ten)
 
 
-@register("mlp-mnist", "A multilayer perceptron on MNIST digits", chapter=3)
-def mlp_mnist_demo(*, quick=False, random_state=0):
-    """Train MLPClassifier with default hyperparameters on the MNIST sample and inspect its errors.
+@register("mlp-mnist", "A multilayer perceptron on MNIST digits", chapter=3, position=3)
+def run(*, quick=False, random_state=0):
+    """Train MLPClassifier with its default hyperparameters on MNIST and inspect its errors.
 
     The 5,000-image offline sample is split 4,000 / 1,000 by a seeded
     stratified shuffle (the sample is sorted by digit, so never by position);
@@ -64,22 +64,23 @@ def mlp_mnist_demo(*, quick=False, random_state=0):
             predicted[shown],
             ncols=10,
             shape=(28, 28),
-            title=f"Misclassified test digits, true→predicted ({len(shown)} of {len(wrong)})",
+            title=(f"Misclassified test digits, true→predicted ({len(shown)} of {len(wrong)})"),
         ),
         "confusion_matrix": plot_confusion_matrix(y_test, predicted),
     }
     text = (
-        f"A multilayer perceptron with hidden layers {metrics['hidden_sizes']} and {clf.activation} activations "
-        f"reads each 28x28 image as a vector of 784 pixels; it is trained by minibatch {clf.optimizer} on the "
-        f"cross-entropy loss, with gradients from backpropagation, dropout {clf.dropout:g} and a {clf.lr_schedule} "
-        f"learning-rate decay. Given {len(X_train)} training images, it trained for {clf.n_epochs_} epochs "
-        f"({fit_seconds:.1f} s) and classifies {test_accuracy:.1%} of {len(X_test)} unseen test digits correctly. "
-        "Many of the misclassified digits are ambiguous even to a human reader; the confusion matrix shows "
-        "which digits are taken for which. The network knows nothing about neighbouring pixels: "
-        "convolutions (chapter 5) build that in."
+        f"A multilayer perceptron with hidden layers {metrics['hidden_sizes']} and "
+        f"{clf.activation} activations reads each 28x28 image as a vector of 784 pixels; it is "
+        f"trained by minibatch {clf.optimizer} on the cross-entropy loss, with gradients from "
+        f"backpropagation, dropout {clf.dropout:g} and a {clf.lr_schedule} learning-rate decay. "
+        f"Given {len(X_train)} training images, it trained for {clf.n_epochs_} epochs "
+        f"({fit_seconds:.1f} s) and classifies {test_accuracy:.1%} of {len(X_test)} unseen test "
+        "digits correctly. Many of the misclassified digits are ambiguous even to a human "
+        "reader; the confusion matrix shows which digits are taken for which. The network knows "
+        "nothing about neighbouring pixels: convolutions (chapter 5) build that in."
     )
     if quick:
         text += (
             f" (Quick mode: {len(X_train)} training images and at most {_MAX_EPOCHS_QUICK} epochs.)"
         )
-    return DemoOutput(metrics, figures, text)
+    return DemoOutput(metrics, figures, text, ("test accuracy", test_accuracy))

@@ -16,8 +16,8 @@ def _mse(model, X, y):
     return float(np.mean((model.predict(X) - y) ** 2))
 
 
-@register("least-squares", "Linear least squares and feature maps", chapter=2)
-def least_squares_demo(*, quick=False, random_state=0):
+@register("least-squares", "Linear least squares and feature maps", chapter=2, position=1)
+def run(*, quick=False, random_state=0):
     """Fit a line, then a spring energy and a sine by linear least squares in feature space.
 
     Minimising the squared error of a model that is linear in its parameters
@@ -142,19 +142,26 @@ def least_squares_demo(*, quick=False, random_state=0):
 
     poly15_test = metrics["sin_poly15_test_mse"]
     if poly15_test > metrics["sin_poly5_test_mse"]:
-        overfit = f"yet predicts new points worse (test MSE {poly15_test:.3f}) because it also fits the noise"
+        overfit = (
+            f"yet predicts new points worse (test MSE {poly15_test:.3f}) "
+            "because it also fits the noise"
+        )
     else:
         overfit = f"and on this draw its test MSE ({poly15_test:.3f}) is no worse"
     text = (
-        f"Least squares fits a model that is linear in its weights, y = Xw, in closed form. A line through noisy data recovers "
-        f"slope {slope:.2f} (true {_LINE_SLOPE:g}) and intercept {intercept:.2f} (true {_LINE_INTERCEPT:g}). "
-        f"Nonlinear functions are still fitted by a linear model once x is mapped into a feature space: "
-        f"the spring energy E(x) = k x²/2 is linear in the single feature x², and its fitted weight gives "
+        "Least squares fits a model that is linear in its weights, y = Xw, in closed form. "
+        f"A line through noisy data recovers slope {slope:.2f} (true {_LINE_SLOPE:g}) and "
+        f"intercept {intercept:.2f} (true {_LINE_INTERCEPT:g}). Nonlinear functions are still "
+        "fitted by a linear model once x is mapped into a feature space: the spring energy "
+        "E(x) = k x²/2 is linear in the single feature x², and its fitted weight gives "
         f"k = {k_fit:.3f} (true {_SPRING_K:g}). For sin(πx), a line underfits (test MSE "
-        f"{metrics['sin_poly1_test_mse']:.3f}), while a degree-5 polynomial ({metrics['sin_poly5_test_mse']:.3f}) "
-        f"and 10 Gaussian bumps ({metrics['sin_rbf10_test_mse']:.3f}) approach the noise variance "
-        f"{wave.noise**2:.3f}. A degree-15 polynomial fits the training points more closely (train MSE "
-        f"{metrics['sin_poly15_train_mse']:.3f} against {metrics['sin_poly5_train_mse']:.3f} for degree 5), "
-        f"{overfit}: the choice of features is a choice of model, to be made on held-out data."
+        f"{metrics['sin_poly1_test_mse']:.3f}), while a degree-5 polynomial "
+        f"({metrics['sin_poly5_test_mse']:.3f}) and 10 Gaussian bumps "
+        f"({metrics['sin_rbf10_test_mse']:.3f}) approach the noise variance "
+        f"{wave.noise**2:.3f}. A degree-15 polynomial fits the training points more closely "
+        f"(train MSE {metrics['sin_poly15_train_mse']:.3f} against "
+        f"{metrics['sin_poly5_train_mse']:.3f} for degree 5), {overfit}: the choice of features "
+        "is a choice of model, to be made on held-out data."
     )
-    return DemoOutput(metrics, figures, text)
+    headline = (f"fitted spring constant k (true {_SPRING_K:g})", k_fit)
+    return DemoOutput(metrics, figures, text, headline)

@@ -16,8 +16,6 @@ import numpy as np
 
 from scidl.demos._registry import DemoOutput, register
 
-__all__ = ["run"]
-
 # Integration step and frame spacing of the Langevin simulation (time units of the potential).
 _DT, _STRIDE = 1e-3, 10
 _FRAME = _DT * _STRIDE
@@ -61,8 +59,11 @@ def _canonical_correlation(Y, states):
 
 
 def _compare_slow_coordinates(*, quick, random_state):
-    """TICA, a time-lagged autoencoder and a VAMPnet on the sqrt and swissroll toys (same in quick mode)."""
-    from scidl.data._markov_chains import (
+    """TICA, a time-lagged autoencoder and a VAMPnet on the sqrt and swissroll toys.
+
+    The toys are cheap, so quick mode runs them in full.
+    """
+    from scidl.data import (
         SQRT_TRANSITION_MATRIX,
         SWISSROLL_TRANSITION_MATRIX,
         sqrt_model,
@@ -74,7 +75,9 @@ def _compare_slow_coordinates(*, quick, random_state):
     # Settings checked on seeds 0-5 (tests/kinetics/test_nonlinear_vs_tica.py); the toys are
     # cheap, so quick mode runs them in full. The VAMPnet gets more output states than there
     # are hidden ones: with exactly 4 on the swissroll it merged two states on 3 of 5 seeds.
-    toys = {  # generator, hidden chain, frames, TICA/TAE dim, TAE epochs, VAMPnet (dim, epochs, batch, lr)
+    # generator, hidden chain, frames, TICA/TAE n_components, TAE epochs,
+    # VAMPnet (n_components, epochs, batch, lr)
+    toys = {
         "sqrt": (sqrt_model, SQRT_TRANSITION_MATRIX, 3000, 1, 20, (2, 20, 256, 5e-3)),
         "swissroll": (
             swissroll_model,
@@ -90,13 +93,13 @@ def _compare_slow_coordinates(*, quick, random_state):
         states, X = model(n, random_state=random_state)
         n_states = P.shape[0]
         methods = {
-            "TICA": TICA(lagtime=1, dim=dim),
+            "TICA": TICA(lagtime=1, n_components=dim),
             "TAE": TimeLaggedAutoencoder(
-                lagtime=1, dim=dim, max_epochs=epochs, lr=1e-2, random_state=random_state
+                lagtime=1, n_components=dim, max_epochs=epochs, lr=1e-2, random_state=random_state
             ),
             "VAMPnet": VAMPNet(
                 lagtime=1,
-                dim=v_dim,
+                n_components=v_dim,
                 max_epochs=v_epochs,
                 batch_size=v_batch,
                 lr=v_lr,
@@ -131,7 +134,8 @@ def _comparison_text(comparison):
     return (
         "Canonical correlation with the hidden state / MSM timescale on each embedding: "
         + "; ".join(parts)
-        + ". Where the hidden states are not linearly separable, the non-linear embeddings resolve them better than TICA."
+        + ". Where the hidden states are not linearly separable, the non-linear embeddings "
+        "resolve them better than TICA."
     )
 
 
@@ -139,20 +143,26 @@ def _comparison_text(comparison):
     "kinetics",
     "Molecular kinetics: TICA, Markov state models and time-lagged autoencoders",
     chapter=7,
+    position=1,
 )
 def run(*, quick=False, random_state=0):
-    """Run the kinetics demo; returns a :class:`DemoOutput` (metrics, figures, text).
+    """Triple-well Langevin dynamics: TICA, an MSM, its timescales, CK test and PCCA+ sets.
+
+    The MSM's implied timescales are compared with the exact ones; TICA is
+    compared with a time-lagged autoencoder and a VAMPnet on hidden-state toys.
+    Returns a :class:`DemoOutput` (metrics, figures, text, headline).
 
     ``quick=True`` simulates fewer walkers and uses fewer clusters and bootstrap
     samples (well under 20 s on a laptop CPU).
     """
-    from scidl.data._langevin import get_potential, langevin_reference, simulate_langevin
+    from scidl.data import get_potential, simulate_langevin
     from scidl.kinetics import (
         TICA,
         MarkovStateModel,
         ck_test,
         count_transitions,
         implied_timescales,
+        langevin_reference,
     )
     from scidl.plot import (
         plot_ck_test,
@@ -175,7 +185,7 @@ def run(*, quick=False, random_state=0):
     trajs = list(X)
     ref = langevin_reference(pot, n_grid=80 if quick else 120, n_timescales=3)
 
-    tica = TICA(lagtime=msm_lag, dim=2).fit(trajs)
+    tica = TICA(lagtime=msm_lag, n_components=2).fit(trajs)
     Y = tica.transform(trajs)
     km, dtrajs = _cluster(Y, n_clusters, random_state)
     its = implied_timescales(
@@ -237,4 +247,8 @@ def run(*, quick=False, random_state=0):
         f"equals the least-squares propagator of one-hot state indicators (max difference "
         f"{ls_vs_ml:.1e}). " + _comparison_text(comparison)
     )
-    return DemoOutput(metrics, figures, text)
+    headline = (
+        f"slowest MSM timescale (exact {ref.timescales[0]:.2f})",
+        float(t_msm[0]),
+    )
+    return DemoOutput(metrics, figures, text, headline)
