@@ -22,7 +22,7 @@ import torch
 
 from scidl.data import load_mnist
 from scidl.data.ising import metropolis_sweep
-from scidl.nn._convnet import ConvNet, ConvNetClassifier
+from scidl.nn import ConvNet, ConvNetClassifier
 from scidl.training import make_optimizer, make_scheduler
 from scidl.utils import seeded
 
@@ -129,24 +129,28 @@ def main():
     )
     t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
     print(
-        f"ConvNet, {args.n_train} MNIST images x {args.epochs} epochs, batch 64 (median of {args.repeat}):"
+        f"ConvNet, {args.n_train} MNIST images x {args.epochs} epochs, batch 64 (median of "
+        f"{args.repeat}):"
     )
     print(f"  scidl ConvNetClassifier.fit  {t_ours:8.2f} s")
     print(f"  hand-written torch loop      {t_theirs:8.2f} s")
     print(
-        f"  ratio scidl / hand-written   {t_ours / t_theirs:8.3f}   (target <= 1.10); identical weights: {same}"
+        f"  ratio scidl / hand-written   {t_ours / t_theirs:8.3f}   (target <= 1.10); "
+        f"identical weights: {same}"
     )
 
     plain, one, many = ising_benchmark(
         args.ising_L, args.ising_lattices, args.ising_sweeps, args.repeat
     )
     print(
-        f"Ising checkerboard Metropolis, L = {args.ising_L}, spin-flip attempts per second (median of {args.repeat}):"
+        f"Ising checkerboard Metropolis, L = {args.ising_L}, spin-flip attempts per second "
+        f"(median of {args.repeat}):"
     )
     print(f"  plain NumPy, one lattice           {plain:12.3g}")
     print(f"  scidl metropolis_sweep, 1 lattice  {one:12.3g}   ratio {one / plain:.2f}")
     print(
-        f"  scidl, {args.ising_lattices} lattices at once        {many:12.3g}   ratio {many / plain:.2f}   (target >= 1)"
+        f"  scidl, {args.ising_lattices} lattices at once        {many:12.3g}   ratio "
+        f"{many / plain:.2f}   (target >= 1)"
     )
 
 

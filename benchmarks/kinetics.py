@@ -80,7 +80,8 @@ def main(argv=None):
     n_frames, n_feat, lag = 1_000_000 // scale, 50, 10
     n_steps, n_states = 10_000_000 // scale, 1000
     print(
-        f"deeptime {deeptime.__version__}; TICA {n_frames} x {n_feat}, lag {lag}; counting {n_steps} steps over {n_states} states"
+        f"deeptime {deeptime.__version__}; TICA {n_frames} x {n_feat}, lag {lag}; counting "
+        f"{n_steps} steps over {n_states} states"
     )
     print(f"{'case':<44s} {'scidl s':>9s} {'deeptime s':>9s} {'ratio':>7s}   {'rel diff':>9s}")
 
@@ -126,7 +127,7 @@ def main(argv=None):
     sub = np.random.default_rng(0).choice(n_frames, n_sub, replace=False)
 
     def ours_pipeline():
-        Y = TICA(lagtime=lag, dim=5).fit(X32).transform(X32)
+        Y = TICA(lagtime=lag, n_components=5).fit(X32).transform(X32)
         km = KMeans(n_clusters, max_iter=20, random_state=0).fit(Y[sub])
         dtraj = km.predict(Y)
         return MarkovStateModel(lagtime=lag).fit(dtraj).timescales(3), dtraj
@@ -172,7 +173,8 @@ def main(argv=None):
         .timescales(3)
     )
     print(
-        f"(the pipelines' k-means partitions differ; deeptime's MSM on scidl's discretisation: rel diff {rel_diff(ts1, same):.1e})"
+        f"(the pipelines' k-means partitions differ; deeptime's MSM on scidl's "
+        f"discretisation: rel diff {rel_diff(ts1, same):.1e})"
     )
 
 

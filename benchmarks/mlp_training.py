@@ -171,7 +171,8 @@ def main():
     torch.set_num_threads(THREADS)
     load = os.getloadavg()
     print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
     )
     if load[0] > 0.5:
         print("WARNING: the machine is busy; timings will be noisy.")
@@ -204,15 +205,18 @@ def main():
     limit = 6 * n_params * len(Xtr) * args.epochs / flops
     ref = statistics.median(results["randperm loop (reference)"][0])
     print(
-        f"matmul {flops / 1e9:.0f} GFLOP/s; FLOP limit {limit:.3f} s ({n_params} parameters, {len(Xtr)} samples, {args.epochs} epochs)"
+        f"matmul {flops / 1e9:.0f} GFLOP/s; FLOP limit {limit:.3f} s ({n_params} parameters, "
+        f"{len(Xtr)} samples, {args.epochs} epochs)"
     )
     print(
-        f"{'contender':30s} {'median s':>9s} {'accuracy':>9s} {'x randperm':>11s} {'x FLOP limit':>13s}"
+        f"{'contender':30s} {'median s':>9s} {'accuracy':>9s} {'x randperm':>11s} "
+        f"{'x FLOP limit':>13s}"
     )
     for name, (times, accs) in results.items():
         med = statistics.median(times)
         print(
-            f"{name:30s} {med:9.3f} {statistics.median(accs):9.3f} {med / ref:11.2f} {med / limit:13.2f}"
+            f"{name:30s} {med:9.3f} {statistics.median(accs):9.3f} {med / ref:11.2f} "
+            f"{med / limit:13.2f}"
         )
     print(f"(medians of {args.repeats} runs; load average now {os.getloadavg()[0]:.2f})")
 

@@ -135,7 +135,8 @@ def run(args):
         f"KMeans {n}x2 k={n_clusters}",
         t_ours,
         t_sk,
-        f"default (hamerly) vs sklearn lloyd; iterations {ours.n_iter_} vs {sk.n_iter_}; inertia {ours.inertia_:.6g} vs {sk.inertia_:.6g}",
+        f"default (hamerly) vs sklearn lloyd; iterations {ours.n_iter_} vs {sk.n_iter_}; "
+        f"inertia {ours.inertia_:.6g} vs {sk.inertia_:.6g}",
     )
     row(
         "KMeans, plain lloyd",
