@@ -7,7 +7,7 @@ Subpackages
 -----------
 data             datasets: generators and loaders (NumPy only)
 utils            input validation, parameter constraints, devices, seeding, atomic writes
-numerics         shared numerical building blocks (activation table, inverse square roots)
+numerics         shared building blocks (activation table, streaming moments, inv_sqrt)
 training         the one minibatch training loop and its callbacks
 base             estimator base classes (the neural base) and safe persistence
 linear           least squares with feature maps, the perceptron
@@ -17,6 +17,7 @@ autodiff         a teaching automatic-differentiation engine and its MLP
 optim            optimizers traced on test functions
 unsupervised     PCA, k-means, DBSCAN, autoencoders
 kinetics         TICA, VAMP, Markov state models, VAMPnets, time-lagged autoencoders
+generative       variational autoencoders, Gaussian-mixture VAEs, RBMs and deep belief networks
 plot             figures (matplotlib) from fitted estimators and arrays
 demos            one demo per syllabus topic, used by ``scidl tour``
 cli              the ``scidl`` command line (tour, demo, list)
