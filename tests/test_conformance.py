@@ -125,45 +125,28 @@ def generic_instance(cls):
 VARIANTS = {
     "scidl.linear.LeastSquaresRegressor": [{}, {"alpha": 1.0, "solver": "qr"}],
     "scidl.linear.PolynomialFeatures": [{}, {"powers": [1, 2]}],
-    # Enough epochs for the checks' accuracy thresholds (e.g. > 0.83 on three blobs).
-    # The neural estimators are checked in float64. In float32 a row's output depends on how
-    # many rows are predicted at once by 4e-8..1e-6 relative (BLAS picks other kernels for
-    # other batch sizes), around check_methods_subset_invariance's 1e-7 tolerance, so that
-    # check would pass or fail by machine and thread count; in float64 the difference is
-    # <= 2e-15. tests/nn/test_mlp.py bounds the float32 difference by 16 ulps.
-    # Enough epochs for the checks' accuracy thresholds (e.g. > 0.83 on three blobs).
+    # Default float32: inference is batch-invariant (fixed-size padded chunks), so
+    # check_methods_subset_invariance holds bitwise. Enough epochs for the checks'
+    # accuracy thresholds (e.g. > 0.83 on three blobs).
     "scidl.nn.MLPClassifier": [
-        {"hidden_sizes": (32,), "max_epochs": 60, "lr": 0.01, "random_state": 0, "dtype": "float64"}
+        {"hidden_sizes": (32,), "max_epochs": 60, "lr": 0.01, "random_state": 0}
     ],
     "scidl.nn.MLPRegressor": [
+        {"hidden_sizes": (32,), "max_epochs": 100, "lr": 0.01, "random_state": 0},
         {
             "hidden_sizes": (32,),
             "max_epochs": 100,
             "lr": 0.01,
             "random_state": 0,
             "dtype": "float64",
-        }
+        },
     ],
     # The checks' accuracy thresholds on 2-feature blobs need ~20 epochs of a small ConvNet.
     "scidl.nn.ConvNetClassifier": [
-        {
-            "channels": (4,),
-            "hidden_sizes": (16,),
-            "max_epochs": 20,
-            "lr": 0.01,
-            "random_state": 0,
-            "dtype": "float64",
-        }
+        {"channels": (4,), "hidden_sizes": (16,), "max_epochs": 20, "lr": 0.01, "random_state": 0}
     ],
     "scidl.nn.ConvNetRegressor": [
-        {
-            "channels": (4,),
-            "hidden_sizes": (16,),
-            "max_epochs": 20,
-            "lr": 0.01,
-            "random_state": 0,
-            "dtype": "float64",
-        }
+        {"channels": (4,), "hidden_sizes": (16,), "max_epochs": 20, "lr": 0.01, "random_state": 0}
     ],
     "scidl.unsupervised.PCA": [
         {"n_components": 2},

@@ -189,17 +189,35 @@ def test_augmentation_never_erases_a_row_of_features(d):
 
 def test_shifts_are_capped_to_keep_most_of_a_small_image():
     g = torch.Generator().manual_seed(0)
-    x = torch.zeros(200, 1, 3, 3)
-    x[:, 0, 1, 1] = 1.0  # the centre of a 3 x 3 image
-    out = random_affine(x, max_shift=2, generator=g)  # capped at (3 - 1) // 2 = 1 pixel
+    x = torch.zeros(200, 1, 5, 5)
+    x[:, 0, 2, 2] = 1.0  # the centre of a 5 x 5 image
+    out = random_affine(x, max_shift=2, generator=g)  # capped at (5 - 1) // 4 = 1 pixel
     assert torch.all(out.sum(dim=(1, 2, 3)) == 1.0)  # the dot never leaves the frame
-    assert not torch.equal(out, x)  # ... but it does move
-    tiny = torch.rand(20, 1, 2, 2)  # (2 - 1) // 2 = 0: no shift fits in a 2 x 2 image
-    assert torch.equal(random_affine(tiny, max_shift=2, generator=g), tiny)
+    where = torch.nonzero(out[:, 0] == 1.0)
+    assert set(where[:, 1].tolist()) == {1, 2, 3} and set(where[:, 2].tolist()) == {1, 2, 3}
+    small = torch.rand(20, 1, 4, 4)  # (4 - 1) // 4 = 0: no shift in a 4 x 4 image
+    assert torch.equal(random_affine(small, max_shift=2, generator=g), small)
     wide = torch.zeros(200, 1, 3, 9)
-    wide[:, 0, 1, 4] = 1.0  # shifts up to 2 along the width, 1 along the height
+    wide[:, 0, 1, 4] = 1.0  # shifts up to 2 along the width, none along the height
     cols = torch.nonzero(random_affine(wide, max_shift=2, generator=g)[:, 0] == 1.0)
-    assert set(cols[:, 1].tolist()) == {0, 1, 2} and set(cols[:, 2].tolist()) == {2, 3, 4, 5, 6}
+    assert set(cols[:, 1].tolist()) == {1} and set(cols[:, 2].tolist()) == {2, 3, 4, 5, 6}
+    mnist_like = torch.rand(64, 1, 28, 28)  # 28 x 28 digits: max_shift=2 is not capped
+    moved = random_affine(mnist_like, max_shift=2, generator=torch.Generator().manual_seed(1))
+    assert not torch.equal(moved, mnist_like)
+
+
+@pytest.mark.parametrize("d", [4, 9, 16, 25, 36, 49, 64, 100])
+def test_augmentation_keeps_most_of_square_tabular_rows(d):
+    """Review of issue 11: with a per-axis cap of (L-1)//2, 9 features (a 3 x 3 "image")
+    lost 40 % of each sample on average and up to 56 %; 25 features up to 64 %.
+
+    Every sample of ones must keep more than half of its pixels after any shift.
+    """
+    side = int(round(d**0.5))
+    x = torch.ones(2000, 1, side, side)
+    out = random_affine(x, max_shift=2, generator=torch.Generator().manual_seed(0))
+    kept = out.sum(dim=(1, 2, 3)) / d
+    assert float(kept.min()) > 0.5
 
 
 def test_default_classifier_passes_sklearn_classifiers_train_on_tabular_data():

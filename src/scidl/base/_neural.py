@@ -276,16 +276,29 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
         return self
 
     # -- inference ------------------------------------------------------------
-    def _infer(self, fn, X, *, prepare=None, chunk_size=8192) -> torch.Tensor:
+    # Rows per inference chunk. Every chunk is padded to this many rows, so that a row's
+    # output never depends on how many rows are predicted at once (see _infer).
+    _inference_chunk_size = 256
+
+    def _infer(self, fn, X, *, prepare=None, chunk_size=None) -> torch.Tensor:
         """``fn(chunk)`` over the rows of ``X`` in eval mode, without gradients, as a CPU tensor.
 
         The one inference loop of every neural estimator (``predict``, ``transform``,
         ``inverse_transform``, ``score``...). ``X`` is an already validated NumPy array
         (or anything sliceable along its first axis); each chunk of ``chunk_size`` rows
-        is passed through ``prepare`` (e.g. standardisation), made contiguous and
-        writable (read-only inputs such as memory maps are copied one chunk at a time,
-        never whole), converted to the module's dtype and device, and fed to ``fn``.
+        (default ``_inference_chunk_size``) is passed through ``prepare`` (e.g.
+        standardisation), made contiguous and writable (read-only inputs such as memory
+        maps are copied one chunk at a time, never whole), converted to the module's
+        dtype and device, and fed to ``fn``, which must treat rows independently.
+
+        The last chunk is padded (by repeating its last row) to the full chunk size and
+        the padding's outputs dropped: every call of ``fn`` then sees the same number of
+        rows, so BLAS takes the same kernels and a row's result is bitwise the same
+        whether it is predicted alone or among many (in float32, matrix products over
+        different batch sizes otherwise differ by ~1e-7 relative, which is what
+        scikit-learn's ``check_methods_subset_invariance`` catches).
         """
+        chunk_size = int(chunk_size or self._inference_chunk_size)
         param = next(self.module_.parameters(), None)
         device = param.device if param is not None else torch.device("cpu")
         dtype = param.dtype if param is not None else resolve_dtype(self.dtype)
@@ -297,7 +310,10 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
                 if prepare is not None:
                     chunk = prepare(chunk)
                 xt = torch.as_tensor(_writable(chunk), dtype=dtype, device=device)
-                outs.append(fn(xt).cpu())
+                n = xt.shape[0]
+                if n < chunk_size:
+                    xt = torch.cat([xt, xt[-1:].expand(chunk_size - n, *xt.shape[1:])])
+                outs.append(fn(xt)[:n].cpu())
         return torch.cat(outs)
 
     def _forward(self, X) -> torch.Tensor:

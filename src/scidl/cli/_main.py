@@ -213,12 +213,9 @@ def _headline(record) -> str:
     """The summary cell of a topic: its headline ``label = value``, or why it failed."""
     if record.status != "ok":
         return record.error.strip().splitlines()[-1] if record.error else "failed"
-    from scidl.cli._report import format_value
+    from scidl.cli._report import headline_text
 
-    if not record.headline:
-        return ""
-    label, value = record.headline
-    return f"{label} = {format_value(value)}"
+    return headline_text(record)
 
 
 def _print_summary(records, total_seconds, html_path, json_path, stdout):

@@ -104,7 +104,7 @@ def _summary_table(records) -> str:
             f'<tr><td>{r.chapter}</td><td><a href="#{html.escape(r.name)}">'
             f"{html.escape(r.name)}</a></td>"
             f'<td>{html.escape(r.title)}</td><td class="{r.status}">{r.status}</td>'
-            f"<td>{html.escape(_headline_text(r))}</td>"
+            f"<td>{html.escape(headline_text(r))}</td>"
             f'<td class="num">{r.seconds:.1f}</td></tr>'
         )
     return (
@@ -113,7 +113,8 @@ def _summary_table(records) -> str:
     )
 
 
-def _headline_text(record) -> str:
+def headline_text(record) -> str:
+    """A topic's headline as ``label = value`` ("" when it has none)."""
     if not record.headline:
         return ""
     label, value = record.headline
@@ -155,7 +156,7 @@ def _section(r: TopicRecord) -> str:
             f"<pre>{html.escape(r.error)}</pre>"
         )
     if r.headline:
-        parts.append(f'<p class="headline">{html.escape(_headline_text(r))}</p>')
+        parts.append(f'<p class="headline">{html.escape(headline_text(r))}</p>')
     if r.metrics:
         rows = "".join(
             f'<tr><td>{html.escape(str(k))}</td><td class="num">'

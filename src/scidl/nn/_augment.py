@@ -14,10 +14,13 @@ make the transformation safe for any input shape:
   has no translation symmetry, a shift pushes features out of it and a rotation
   turns it off its own single row. Such batches are returned unchanged.
 - *Shifts are capped by the axis length.* Along an axis of length ``L`` a
-  shift is at most ``(L - 1) // 2`` pixels, so more than half of every row
-  and column, ``L - (L - 1) // 2 > L / 2`` pixels, stays in the picture. For
-  28 x 28 digits and ``max_shift=2`` this changes nothing; a 3 x 3 image is
-  shifted by at most one pixel, a 2 x 2 one not at all.
+  shift is at most ``(L - 1) // 4`` pixels, so at least three quarters of
+  every row and column, and more than half of the image (``(3/4)^2 > 1/2``),
+  stays in the picture whatever the two shifts. For 28 x 28 digits and
+  ``max_shift=2`` this changes nothing; tabular data whose length is a perfect
+  square (9 features -> a 3 x 3 "image") is not shifted at all, a 5 x 5 image
+  by at most one pixel. (A cap of ``(L - 1) // 2`` per axis kept half of
+  each axis but could push 56 % of a 3 x 3 image out of its frame.)
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ __all__ = ["AugmentedStep", "random_affine"]
 
 
 def _axis_shift(length, max_shift):
-    """The largest shift along an axis of ``length`` pixels: keeps more than half of it."""
-    return min(int(max_shift), (int(length) - 1) // 2)
+    """The largest shift along an axis of ``length`` pixels: keeps three quarters of it."""
+    return min(int(max_shift), (int(length) - 1) // 4)
 
 
 def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
@@ -43,8 +46,8 @@ def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
     One ``affine_grid``/``grid_sample`` call transforms the whole batch; pixels
     moved in from outside the image are zero. Images one pixel high or wide
     (rows of features) are returned unchanged, and the shift along an axis of
-    length ``L`` is capped at ``(L - 1) // 2`` pixels, so that augmentation
-    never pushes most of an image out of its frame (see the module notes).
+    length ``L`` is capped at ``(L - 1) // 4`` pixels, so that augmentation
+    never pushes half of an image out of its frame (see the module notes).
 
     Parameters
     ----------
@@ -52,7 +55,7 @@ def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
         A batch of images.
     max_shift : int, default 0
         Shifts are drawn uniformly from ``-s..s`` pixels along each axis, with
-        ``s = min(max_shift, (L - 1) // 2)`` for an axis of length ``L``.
+        ``s = min(max_shift, (L - 1) // 4)`` for an axis of length ``L``.
     max_rotation : float, default 0.0
         Rotation angles are drawn uniformly from ``[-max_rotation, max_rotation]`` degrees.
     generator : torch.Generator, optional

@@ -378,7 +378,7 @@ class _ConvNetBase(NeuralEstimator):
         """Network output for images ``X`` in eval mode, in chunks, as a CPU tensor."""
         check_fitted(self, "module_")
         X = self._validate_images(X, reset=False)
-        return self._infer(self.module_, self._images(X, fitting=False), chunk_size=4096)
+        return self._infer(self.module_, self._images(X, fitting=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -127,12 +127,11 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     ``-1/n sum_i log p(y_i | x_i)``; its gradient is computed by backpropagation
     and followed by minibatch stochastic gradient descent (Adam by default).
 
-    In float32 (the default) the output for a row depends on the other rows
-    predicted with it by a few float32 rounding steps: BLAS picks different
-    matrix-product kernels for different batch sizes and thread counts
-    (measured: 4e-8 to 1e-6 absolute on outputs of order 1, while
-    scikit-learn's ``check_methods_subset_invariance`` allows 1e-7). With
-    ``dtype="float64"`` the differences are below 2e-15.
+    Predictions are batch-invariant: a row gets bitwise the same output whether
+    it is predicted alone or among many, in float32 too. (BLAS picks other
+    matrix-product kernels for other batch sizes, which moved float32 outputs
+    by 4e-8 to 1e-6; inference therefore runs in chunks of a fixed size, the
+    last one padded.)
 
     Examples
     --------
@@ -236,9 +235,8 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
 
     Notes
     -----
-    As for :class:`MLPClassifier`, float32 predictions of a row can change by a
-    few float32 rounding steps with the batch it is predicted in; float64 ones
-    by less than 2e-15.
+    As for :class:`MLPClassifier`, predictions are batch-invariant (bitwise, in
+    float32 too).
 
     Examples
     --------

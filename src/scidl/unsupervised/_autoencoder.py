@@ -259,9 +259,6 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
         "output_activation": [Options(*ACTIVATIONS), InstanceOf(type)],
     }
 
-    # rows per inference chunk: image rows are large, so fewer than the base's default
-    _chunk_size = 4096
-
     def _loss_fn(self):
         # The lecture's loss sum_i (x_hat_i - x_i)^2, averaged over samples and features.
         return torch.nn.functional.mse_loss
@@ -285,7 +282,7 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
 
     def _numpy(self, fn, X):
         """``fn`` over the rows of ``X`` by the one inference loop, in ``X``'s float dtype."""
-        out = self._infer(fn, X, chunk_size=self._chunk_size).numpy()
+        out = self._infer(fn, X).numpy()
         return out.astype(_output_dtype(X.dtype), copy=False)
 
     def transform(self, X):
@@ -351,7 +348,7 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
         def squared_errors(x):  # per sample, so no reconstruction of all of X is kept
             return (self.module_(x) - x).square().flatten(1).sum(1, dtype=torch.float64)
 
-        sse = self._infer(squared_errors, X, chunk_size=self._chunk_size).sum()
+        sse = self._infer(squared_errors, X).sum()
         return -float(sse) / X.size
 
     def __sklearn_tags__(self):
