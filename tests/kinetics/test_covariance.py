@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import scidl
 from scidl.kinetics import Covariance
 
 
@@ -11,6 +12,13 @@ def _walk(n=500, d=3, seed=0):
     """A drifting trajectory with a large mean (hard for the block updates)."""
     rng = np.random.default_rng(seed)
     return np.cumsum(rng.normal(size=(n, d)), axis=0) * 0.1 + 1e3
+
+
+def _use_torch_engine(monkeypatch):
+    """Make Covariance compute with torch (its GPU engine), here on the CPU."""
+    monkeypatch.setattr(
+        "scidl.kinetics._covariance.accelerator_device", lambda device: torch.device("cpu")
+    )
 
 
 def _pairs_reference(trajs, lagtime, weights=None, bessel=True):
@@ -119,7 +127,7 @@ def test_torch_engine_equals_numpy(weighted, reversible, monkeypatch):
     w = np.random.default_rng(3).uniform(0.5, 2.0, size=600) if weighted else None
     kw = dict(lagtime=3, compute_c0t=True, compute_ctt=True, reversible=reversible, chunk_size=77)
     ref = Covariance(**kw).fit(X32, weights=w)
-    monkeypatch.setattr(Covariance, "_torch_device", lambda self: torch.device("cpu"))
+    _use_torch_engine(monkeypatch)
     for X in (X32, X32.astype(np.float64)):
         est = Covariance(**kw).fit(X, weights=w)
         for name in ("mean_0_", "mean_t_", "cov_00_", "cov_0t_", "cov_tt_"):
@@ -127,6 +135,30 @@ def test_torch_engine_equals_numpy(weighted, reversible, monkeypatch):
             np.testing.assert_allclose(
                 getattr(est, name), value, atol=1e-11 * np.abs(value).max(), err_msg=name
             )
+
+
+@pytest.mark.parametrize("lagtime", [None, 4])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_torch_engine_moves_one_block_at_a_time(lagtime, weighted, monkeypatch):
+    # Review finding: without lagged statistics the whole trajectory went to the device at
+    # once. Every copy to the device is one block (chunk_size frames, plus the lag).
+    X = _walk(1000, seed=5)
+    w = np.random.default_rng(5).uniform(0.5, 2.0, size=1000) if weighted else None
+    ref = Covariance(lagtime=lagtime, chunk_size=128).fit(X, weights=w)
+    _use_torch_engine(monkeypatch)
+    shapes = []
+    original = scidl.utils.as_tensor
+
+    def spy(x, **kwargs):
+        shapes.append(x.shape[0])
+        return original(x, **kwargs)
+
+    monkeypatch.setattr("scidl.kinetics._covariance.as_tensor", spy)
+    est = Covariance(lagtime=lagtime, chunk_size=128).fit(X, weights=w)
+    n_frames = 1000 - (lagtime or 0)
+    assert max(shapes) == 128 and sum(shapes) == n_frames and len(shapes) == 8
+    np.testing.assert_allclose(est.cov_00_, ref.cov_00_, atol=1e-11 * np.abs(ref.cov_00_).max())
+    np.testing.assert_allclose(est.mean_0_, ref.mean_0_, rtol=1e-13)
 
 
 @pytest.mark.parametrize("device", ["cpu", torch.device("cpu")])

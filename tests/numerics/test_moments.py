@@ -158,3 +158,82 @@ def test_gpu_tensors_equal_numpy():
 def test_bad_input_names_the_argument(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# --- one accumulator per update() call (review finding: a d x d merge per chunk) ------------
+
+
+def _count_merges(monkeypatch):
+    calls = []
+    original = StreamingMoments.merge
+
+    def spy(self, weight, mean, scatter):
+        calls.append(type(scatter))
+        return original(self, weight, mean, scatter)
+
+    monkeypatch.setattr(StreamingMoments, "merge", spy)
+    return calls
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_one_merge_per_update_call_however_many_chunks(as_tensor, weighted, monkeypatch):
+    # The chunks of one call are summed in one float64 accumulator (on the tensor's device)
+    # and merged once: one d x d host copy per call, not one per chunk.
+    X = _data(1000, 4, seed=8, offset=20.0)
+    w = np.random.default_rng(8).uniform(0.0, 3.0, size=1000) if weighted else None
+    calls = _count_merges(monkeypatch)
+    m = StreamingMoments(4).update(torch.as_tensor(X) if as_tensor else X, w, chunk_size=7)
+    assert len(calls) == 1 and calls[0] is np.ndarray  # 143 chunks, one merge
+    _assert_moments(m, *_reference(X, w), rtol=1e-11)
+    np.testing.assert_array_equal(m.scatter, m.scatter.T)  # exactly symmetric, torch too
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_large_mean_in_one_call_of_many_chunks(as_tensor):
+    # The fixed shift (the first chunk's mean) removes the mean of 1e8 before anything is
+    # squared: 200 chunks in one accumulator keep float64 accuracy, as merging them did.
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(20_000, 2)) + 1e8
+    m = StreamingMoments(2).update(torch.as_tensor(X) if as_tensor else X, chunk_size=100)
+    Xc = X - X.mean(axis=0)
+    exact = Xc.T @ Xc
+    np.testing.assert_allclose(m.scatter, exact, atol=1e-9 * np.abs(exact).max())
+    exact_mean = (X - 1e8).mean(axis=0) + 1e8  # X - 1e8 is exact; X.mean() is not to 1e-15
+    np.testing.assert_allclose(m.mean, exact_mean, rtol=1e-15)
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_drifting_stream_in_one_call_keeps_accuracy(as_tensor):
+    # A random walk drifts far from its first chunk's mean (about 100 spreads of a chunk):
+    # the subtraction s s^T / w at the end still leaves 1e-10 of relative accuracy.
+    rng = np.random.default_rng(10)
+    X = np.cumsum(rng.normal(size=(20_000, 3)), axis=0) + 1e4
+    m = StreamingMoments(3).update(torch.as_tensor(X) if as_tensor else X, chunk_size=64)
+    _assert_moments(m, *_reference(X), rtol=1e-10)
+
+
+def test_torch_float32_chunks_are_converted_in_a_float64_buffer():
+    # A float32 tensor is converted chunk by chunk into the float64 buffer: the same numbers
+    # as converting all of it first, and as NumPy's engine.
+    X32 = _data(3000, 6, seed=11, offset=50.0, dtype=np.float32)
+    a = StreamingMoments(6).update(torch.as_tensor(X32), chunk_size=128)
+    b = StreamingMoments(6).update(torch.as_tensor(X32, dtype=torch.float64), chunk_size=128)
+    c = StreamingMoments(6).update(X32, chunk_size=128)
+    np.testing.assert_array_equal(a.scatter, b.scatter)
+    np.testing.assert_allclose(a.scatter, c.scatter, rtol=1e-12, atol=1e-12 * c.scatter.max())
+
+
+def test_torch_all_zero_weights_change_nothing():
+    m = StreamingMoments(2).update(np.ones((3, 2)))
+    m.update(torch.ones((5, 2)) * 7.0, weights=torch.zeros(5), chunk_size=2)
+    assert m.weight == 3.0
+    np.testing.assert_array_equal(m.mean, [1.0, 1.0])
+    np.testing.assert_array_equal(m.scatter, np.zeros((2, 2)))
+
+
+def test_default_chunk_size_is_about_8_mb_and_at_least_256_rows():
+    assert StreamingMoments.default_chunk_size(1) == 2**20
+    assert StreamingMoments.default_chunk_size(200) == 5242  # 8 MiB / (8 bytes * 200)
+    assert StreamingMoments.default_chunk_size(4096) == 256
+    assert StreamingMoments.default_chunk_size(100_000) == 256

@@ -1,5 +1,7 @@
 """KMeans: exact recovery of separated blobs, inertia against scikit-learn."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -225,3 +227,27 @@ def test_device_spellings_on_the_cpu_give_identical_results(device, monkeypatch)
 def test_bad_device_names_the_argument(device, exc):
     with pytest.raises(exc, match="device"):
         KMeans(2, device=device).fit(np.ones((4, 2)))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_read_only_input_is_never_written_and_gives_the_same_result(dtype):
+    # Arrays become tensors through scidl.utils.as_tensor: a read-only X (a memory map) is
+    # copied, not shared writable with a warning; writable X and explicit init are shared
+    # or converted. Same centres, labels and predictions either way.
+    X, _ = _blobs(300, k=3)
+    X = X.astype(dtype)
+    init = X[[0, 100, 200]].copy()
+    frozen = X.copy()
+    frozen.flags.writeable = False
+    init_frozen = init.copy()
+    init_frozen.flags.writeable = False
+    ref = KMeans(3, init=init, dtype=dtype).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        km = KMeans(3, init=init_frozen, dtype=dtype).fit(frozen)
+        labels = km.predict(frozen)
+        distances = km.transform(frozen)
+    np.testing.assert_array_equal(km.cluster_centers_, ref.cluster_centers_)
+    np.testing.assert_array_equal(labels, ref.labels_)
+    np.testing.assert_allclose(distances, ref.transform(X), rtol=1e-12)
+    np.testing.assert_array_equal(frozen, X)

@@ -1,5 +1,7 @@
 """PCA: equals scikit-learn's, streaming equals batch, solvers and engines agree."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -20,11 +22,18 @@ def _data(n=300, d=8, seed=0, offset=5.0):
     )
 
 
+def _use_torch_engine(monkeypatch):
+    """Make PCA compute with torch (its GPU engine), here on the CPU."""
+    monkeypatch.setattr(
+        "scidl.unsupervised._pca.accelerator_device", lambda device: torch.device("cpu")
+    )
+
+
 @pytest.fixture(params=["numpy", "torch"])
 def engine(request, monkeypatch):
     """Run PCA with NumPy (its CPU engine) or with torch (its GPU engine, here on the CPU)."""
     if request.param == "torch":
-        monkeypatch.setattr(PCA, "_torch_device", lambda self: torch.device("cpu"))
+        _use_torch_engine(monkeypatch)
     return request.param
 
 
@@ -113,10 +122,55 @@ def test_randomized_is_reproducible():
 def test_torch_engine_equals_numpy(shape, monkeypatch):
     X = _data(*shape)
     a = PCA(3).fit(X)
-    monkeypatch.setattr(PCA, "_torch_device", lambda self: torch.device("cpu"))
+    _use_torch_engine(monkeypatch)
     b = PCA(3).fit(X)
     np.testing.assert_allclose(a.explained_variance_, b.explained_variance_, rtol=1e-10)
     _assert_same_axes(a.components_, b.components_, atol=1e-10)
+
+
+def _spy_as_tensor(monkeypatch):
+    """Record the shape of every array PCA turns into a tensor (copies it to the device)."""
+    shapes = []
+    original = scidl.utils.as_tensor
+
+    def spy(x, **kwargs):
+        shapes.append(tuple(x.shape))
+        return original(x, **kwargs)
+
+    monkeypatch.setattr("scidl.unsupervised._pca.as_tensor", spy)
+    return shapes
+
+
+def test_randomized_torch_engine_copies_x_to_the_device_once(monkeypatch):
+    # Review finding: X went to the device twice (the range finder and the total variance).
+    X = _data(600, 40)
+    ref = PCA(4, svd_solver="randomized", random_state=0).fit(X)
+    _use_torch_engine(monkeypatch)
+    shapes = _spy_as_tensor(monkeypatch)
+    ours = PCA(4, svd_solver="randomized", random_state=0).fit(X)
+    assert shapes == [(600, 40)]
+    # The same random directions: the same subspace as NumPy's engine, to round-off.
+    np.testing.assert_allclose(ours.explained_variance_, ref.explained_variance_, rtol=1e-10)
+    np.testing.assert_allclose(ours.noise_variance_, ref.noise_variance_, rtol=1e-10)
+    _assert_same_axes(ours.components_, ref.components_, atol=1e-9)
+
+
+@pytest.mark.parametrize("svd_solver", ["full", "randomized"])
+def test_torch_engine_float32_and_read_only_input(svd_solver, monkeypatch):
+    # float32 and a read-only array (a memory map): the torch engine takes both without a
+    # warning and equals NumPy's engine on the same values.
+    X = _data(500, 12).astype(np.float32)
+    X.flags.writeable = False
+    ref = PCA(3, svd_solver=svd_solver, random_state=0).fit(X)
+    _use_torch_engine(monkeypatch)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours = PCA(3, svd_solver=svd_solver, random_state=0).fit(X)
+    np.testing.assert_allclose(ours.explained_variance_, ref.explained_variance_, rtol=1e-10)
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio_, ref.explained_variance_ratio_, rtol=1e-10
+    )
+    np.testing.assert_allclose(ours.mean_, ref.mean_, rtol=1e-12)
 
 
 def test_streaming_equals_batch(engine):
@@ -273,6 +327,6 @@ def test_cpu_device_is_the_numpy_engine(device):
         mp.setattr(torch.cuda, "is_available", lambda: False)  # "auto" means the CPU here
         ref.fit(X)
     pca = PCA(3, svd_solver="full", device=device).fit(X)
-    assert PCA().device == "auto" and pca._torch_device() is None
+    assert PCA().device == "auto" and scidl.utils.accelerator_device(pca.device) is None
     np.testing.assert_array_equal(pca.components_, ref.components_)
     np.testing.assert_array_equal(pca.explained_variance_, ref.explained_variance_)

@@ -16,12 +16,11 @@ import torch
 __all__ = ["StreamingMoments"]
 
 # Default rows per chunk: about 8 MB of float64, which stays in cache while it
-# is centred and multiplied, so no centred copy of all the data is ever made.
+# is centred and multiplied, so no centred copy of all the data is ever made;
+# at least 256 rows, so that wide data still do enough work per chunk to hide
+# the d x d addition into the accumulator.
 _CHUNK_BYTES = 8 * 2**20
-
-
-def _default_chunk_size(n_features):
-    return max(256, _CHUNK_BYTES // (8 * max(n_features, 1)))
+_MIN_CHUNK_ROWS = 256
 
 
 class StreamingMoments:
@@ -51,21 +50,35 @@ class StreamingMoments:
 
     Notes
     -----
-    Each chunk is centred by its own mean (no cancellation, however large the
-    mean) in a float64 buffer, which also converts float32 input without a
-    second copy, and multiplied with one symmetric rank-k update (BLAS
-    ``syrk``; weights enter as ``sqrt(w_i)`` on both sides). Chunk summaries
-    ``(w_b, mu_b, M_b)`` are merged with the pairwise update of Chan, Golub &
-    LeVeque (1979, "Updating formulae and a pairwise algorithm for computing
-    sample variances"):
+    One :meth:`update` call shifts its samples by one fixed vector ``c``, the
+    mean of its first chunk, chunk by chunk into a float64 buffer (which also
+    converts float32 input without a second copy), and accumulates in a single
+    float64 accumulator
+
+    ``w_b = sum_i w_i,  s = sum_i w_i (x_i - c),  S = sum_i w_i (x_i - c)(x_i - c)^T``
+
+    with one symmetric rank-k update per chunk (BLAS ``syrk`` with NumPy,
+    ``addmm_`` with torch; weights enter as ``sqrt(w_i)`` on both sides). Only
+    at the end of the call does it form the summary of its samples, mean
+    ``mu_b = c + s / w_b`` and scatter ``M_b = S - s s^T / w_b``, and merge it
+    into the state with the pairwise update of Chan, Golub & LeVeque (1979,
+    "Updating formulae and a pairwise algorithm for computing sample
+    variances"), as :meth:`merge` does for summaries computed elsewhere:
 
     ``w = w_a + w_b,  delta = mu_b - mu_a,  mu = mu_a + delta w_b / w,``
     ``M = M_a + M_b + delta delta^T w_a w_b / w,``
 
-    which is exact algebra and never subtracts two large raw sums, so a long
-    stream with a large mean keeps float64 accuracy. Torch tensors are
-    processed with torch on their device (a GPU), also in float64; the merged
-    state stays in NumPy.
+    which is exact algebra and never subtracts two large raw sums. The shift
+    removes the mean before anything is squared, so a large mean (1e8 with a
+    spread of 1) costs no accuracy; the subtraction ``s s^T / w_b`` cancels
+    only as far as the data's mean lies from the first chunk's, in units of
+    their spread (``|mu_b - c|^2 / variance`` times the float64 rounding
+    error: negligible unless the data drift by thousands of standard
+    deviations within one call; such a stream is best passed in several
+    calls, each merged exactly). Torch tensors are processed with torch on
+    their device (a GPU), also in float64, and the accumulator stays there:
+    one copy of a ``d x d`` matrix to the host per call, not per chunk. The
+    merged state stays in NumPy.
 
     Examples
     --------
@@ -96,6 +109,30 @@ class StreamingMoments:
 
     def __repr__(self):
         return f"StreamingMoments(n_features={self.n_features}, weight={self.weight:g})"
+
+    @staticmethod
+    def default_chunk_size(n_features):
+        """Rows per chunk when none is given: about 8 MB of float64, at least 256 rows.
+
+        Other code that streams the same data chunk by chunk (PCA's total
+        variance, for instance) uses it too, so all passes share one chunking.
+
+        Parameters
+        ----------
+        n_features : int
+            Length of each sample vector.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> from scidl.numerics import StreamingMoments
+        >>> StreamingMoments.default_chunk_size(200), StreamingMoments.default_chunk_size(10_000)
+        (5242, 256)
+        """
+        return max(_MIN_CHUNK_ROWS, _CHUNK_BYTES // (8 * max(int(n_features), 1)))
 
     def merge(self, weight, mean, scatter):
         """Add a summary of more samples: their weight, mean and centred scatter.
@@ -158,8 +195,9 @@ class StreamingMoments:
         weights : array-like or torch.Tensor of shape (n_samples,), optional
             Non-negative weight of each sample; ``None`` weighs each by 1.
         chunk_size : int, optional
-            Samples per chunk (default: about 8 MB of float64). Each chunk is
-            centred in a float64 buffer of this many rows.
+            Samples per chunk (default: :meth:`default_chunk_size`). Each chunk
+            is shifted into a float64 buffer of this many rows and added to the
+            accumulator; the call merges into the state once, at its end.
 
         Returns
         -------
@@ -189,7 +227,7 @@ class StreamingMoments:
         if weights is not None:
             w = self._check_weights(weights, n, X.device if is_tensor else None)
         if chunk_size is None:
-            step = _default_chunk_size(self.n_features)
+            step = self.default_chunk_size(self.n_features)
         elif isinstance(chunk_size, numbers.Integral) and chunk_size >= 1:
             step = int(chunk_size)
         else:
@@ -245,40 +283,65 @@ class StreamingMoments:
         return w
 
     def _update_numpy(self, X, w, step):
-        n = X.shape[0]
-        buf = np.empty((min(step, n), self.n_features))
+        n, d = X.shape
+        buf = np.empty((min(step, n), d))
+        shift = X[: len(buf)].mean(axis=0, dtype=np.float64)
+        scatter = np.empty((d, d))  # S, the accumulator
+        gram = None  # the product of each later chunk, added to S (allocated once)
+        total = np.zeros(d)  # s
+        weight = 0.0
+        first = True
         for s in range(0, n, step):
             e = min(s + step, n)
             z = buf[: e - s]
             if w is None:
-                wsum = float(e - s)
-                shift = X[s:e].mean(axis=0, dtype=np.float64)
-                np.subtract(X[s:e], shift, out=z)
+                wc = None
+                weight += e - s
             else:
                 wc = w[s:e]
                 wsum = float(wc.sum())
                 if wsum <= 0:
                     continue
-                z[...] = X[s:e]  # float32 is converted here, without a second copy
-                shift = (wc @ z) / wsum
-                z -= shift
+                weight += wsum
+            np.subtract(X[s:e], shift, out=z)  # float32 is converted here, in the same pass
+            if wc is None:
+                total += z.sum(axis=0)
+            else:
+                total += wc @ z
                 z *= np.sqrt(wc)[:, None]
-            self.merge(wsum, shift, z.T @ z)  # NumPy calls BLAS syrk for A.T @ A
+            if first:  # NumPy calls BLAS syrk for A.T @ A
+                np.matmul(z.T, z, out=scatter)
+                first = False
+            else:
+                if gram is None:
+                    gram = np.empty((d, d))
+                np.matmul(z.T, z, out=gram)
+                scatter += gram
+        if weight > 0:
+            delta = total / weight  # mean - shift
+            scatter -= weight * np.outer(delta, delta)  # exactly symmetric
+            self.merge(weight, shift + delta, scatter)
 
     def _update_torch(self, X, w, step):
-        n = X.shape[0]
+        n, d = X.shape
+        f64 = dict(dtype=torch.float64, device=X.device)
+        buf = torch.empty((min(step, n), d), **f64)
+        shift = X[: len(buf)].to(torch.float64).mean(dim=0)
+        scatter = torch.zeros((d, d), **f64)  # S, the accumulator, on X's device
+        total = torch.zeros(d, **f64)  # s
         for s in range(0, n, step):
             e = min(s + step, n)
-            c = X[s:e].to(torch.float64)
+            z = torch.sub(X[s:e], shift, out=buf[: e - s])  # float32 is converted here
             if w is None:
-                wsum = float(e - s)
-                shift = c.mean(dim=0)
-                z = c - shift
+                total += z.sum(dim=0)
             else:
                 wc = w[s:e]
-                wsum = float(wc.sum())
-                if wsum <= 0:
-                    continue
-                shift = (wc @ c) / wsum
-                z = (c - shift) * wc.sqrt()[:, None]
-            self.merge(wsum, shift.cpu().numpy(), (z.T @ z).cpu().numpy())
+                total.addmv_(z.T, wc)
+                z.mul_(wc.sqrt()[:, None])
+            scatter.addmm_(z.T, z)
+        weight = float(n) if w is None else float(w.sum())  # the one synchronisation
+        if weight > 0:
+            delta = total / weight
+            scatter.sub_(torch.outer(delta, delta), alpha=weight)
+            scatter = (scatter + scatter.T) * 0.5  # make it exactly symmetric
+            self.merge(weight, (shift + delta).cpu().numpy(), scatter.cpu().numpy())

@@ -15,6 +15,7 @@ from scidl.utils import (
     InstanceOf,
     Interval,
     Options,
+    as_tensor,
     check_array,
     check_fitted,
     make_seed,
@@ -35,12 +36,6 @@ _CHUNK_ELEMENTS = 2**19
 # all k centres (one matrix product); with few centres the full comparison
 # costs about as much as that check, so it is skipped.
 _TIGHTEN_MIN_CLUSTERS = 16
-
-
-def _tensor(X, dtype, device):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # read-only arrays: we never write to them
-        return torch.as_tensor(X, dtype=dtype, device=device)
 
 
 def _chunk_size(n_clusters):
@@ -489,7 +484,7 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
                     f"init must have shape (n_clusters, n_features)=({self.n_clusters}, {d}); "
                     f"got {given.shape}."
                 )
-            self._given_centers = _tensor(given, dtype, device)
+            self._given_centers = as_tensor(given, dtype=dtype, device=device)
             if n_init not in ("auto", 1):
                 warnings.warn(
                     f"Explicit initial centres given: n_init={n_init} is ignored and 1 run "
@@ -501,7 +496,7 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
         elif n_init == "auto":
             n_init = 10 if self.init == "random" else 1
         rng = np.random.default_rng(make_seed(self.random_state))
-        Xt = _tensor(X, dtype, device)
+        Xt = as_tensor(X, dtype=dtype, device=device)
         x_sq = (Xt * Xt).sum(dim=1)
         tol = float(self.tol * X.var(axis=0).mean())
         best = None
@@ -534,8 +529,8 @@ class KMeans(PersistenceMixin, ClusterMixin, TransformerMixin, BaseEstimator):
     def _validated(self, X):
         check_fitted(self, "cluster_centers_")
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        c = _tensor(self.cluster_centers_, resolve_dtype(self.dtype), "cpu")
-        return _tensor(X, c.dtype, "cpu"), c
+        c = as_tensor(self.cluster_centers_, dtype=resolve_dtype(self.dtype))
+        return as_tensor(X, dtype=c.dtype), c
 
     def predict(self, X):
         """Index of the nearest cluster centre for each sample."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.linalg
@@ -16,31 +15,21 @@ from scidl.utils import (
     InstanceOf,
     Interval,
     Options,
+    accelerator_device,
+    as_tensor,
     check_array,
     check_fitted,
     make_seed,
-    resolve_device,
     validate_data,
     validate_params,
 )
 
 __all__ = ["PCA"]
 
-# Rows per chunk when accumulating the scatter matrix: a chunk of about 8 MB
-# stays in cache while it is centred and multiplied, and no centred copy of
-# the whole data set is ever made.
-_CHUNK_BYTES = 8 * 2**20
-
-
-def _as_tensor(X, dtype, device):
-    """``X`` as a torch tensor without a copy when possible (read-only arrays too)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "non-writable array": we never write to it
-        return torch.as_tensor(X, dtype=dtype, device=device)
-
 
 def _chunks(n, d):
-    step = max(256, _CHUNK_BYTES // (8 * max(d, 1)))
+    """Row ranges of the chunks that :class:`scidl.numerics.StreamingMoments` uses too."""
+    step = StreamingMoments.default_chunk_size(d)
     return [(s, min(s + step, n)) for s in range(0, n, step)]
 
 
@@ -52,9 +41,7 @@ def _mean_and_scatter(X, torch_device=None):
     whole of ``X`` is made.
     """
     moments = StreamingMoments(X.shape[1])
-    if torch_device is not None:
-        X = _as_tensor(X, None, torch_device)
-    moments.update(X)
+    moments.update(X if torch_device is None else as_tensor(X, device=torch_device))
     return moments.mean, moments.scatter
 
 
@@ -101,8 +88,11 @@ def _orthonormalize(M):
     return np.linalg.qr(M)[0]
 
 
-def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
+def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed):
     """Top-``k`` singular triplets of the centred data ``X - 1 mean^T`` (Halko et al. 2011).
+
+    ``X`` is a NumPy array (computed with NumPy) or a float64 tensor (computed
+    with torch on its device).
 
     The centring is implicit: ``(X - 1 mu^T) M = X M - 1 (mu^T M)``, so no centred
     copy of ``X`` is made. Power iterations are re-orthonormalised in every
@@ -113,8 +103,10 @@ def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
     p = min(k + n_oversamples, n, d)
     rng = np.random.default_rng(seed)
     omega = rng.standard_normal((d, p))
-    if torch_device is None:
-        A, mu = X, mean
+    on_device = isinstance(X, torch.Tensor)
+    A = X
+    if not on_device:
+        mu = mean
 
         def A_dot(M):
             return A @ M - (mu @ M)[None, :]
@@ -126,9 +118,8 @@ def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
 
         svd = np.linalg.svd
     else:
-        A = _as_tensor(X, torch.float64, torch_device)
-        mu = torch.as_tensor(mean, device=torch_device)
-        omega = torch.as_tensor(omega, device=torch_device)
+        mu = torch.as_tensor(mean, device=X.device)
+        omega = torch.as_tensor(omega, device=X.device)
 
         def A_dot(M):
             return A @ M - (mu @ M)[None, :]
@@ -148,24 +139,28 @@ def _randomized_svd(X, mean, k, n_oversamples, n_iter, seed, torch_device=None):
     Q = orth(Q)
     B = At_dot(Q).T  # (p, d) = Q^T (X - 1 mu^T)
     U_hat, s, Vt = svd(B, full_matrices=False)
-    if torch_device is not None:
+    if on_device:
         s, Vt = s.cpu().numpy(), Vt.cpu().numpy()
     return s[:k], Vt[:k]
 
 
-def _total_variance(X, mean, torch_device=None):
-    """Sum of the column variances (ddof=1), chunked and exactly centred."""
+def _total_variance(X, mean):
+    """Sum of the column variances (ddof=1), chunked and exactly centred.
+
+    ``X`` is a NumPy array or a tensor (summed on its device, synchronised once).
+    """
     n, d = X.shape
-    total = 0.0
-    if torch_device is None:
+    if isinstance(X, torch.Tensor):
+        mu = torch.as_tensor(mean, device=X.device)
+        total = torch.zeros((), dtype=torch.float64, device=X.device)
+        for s, e in _chunks(n, d):
+            total += ((X[s:e] - mu) ** 2).sum()  # float64: mu promotes a float32 chunk
+        total = float(total)
+    else:
+        total = 0.0
         for s, e in _chunks(n, d):
             xc = X[s:e] - mean
             total += float(np.einsum("ij,ij->", xc, xc))
-    else:
-        Xt = _as_tensor(X, torch.float64, torch_device)
-        mu = torch.as_tensor(mean, device=torch_device)
-        for s, e in _chunks(n, d):
-            total += float(((Xt[s:e] - mu) ** 2).sum())
     return total / max(n - 1, 1)
 
 
@@ -305,11 +300,6 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- helpers ----------------------------------------------------------------
-    def _torch_device(self):
-        """The torch device to compute on, or ``None`` for NumPy (on the CPU)."""
-        device = resolve_device(self.device)
-        return None if device.type == "cpu" else device
-
     def _n_keep(self, n_max, explained_variance_ratio=None):
         k = self.n_components
         if k is None:
@@ -352,7 +342,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         n, d = X.shape
-        dev = self._torch_device()
+        dev = accelerator_device(self.device)
         solver = self.svd_solver
         if solver == "auto":
             small_k = isinstance(
@@ -372,10 +362,12 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
             n_iter = self.iterated_power
             if n_iter == "auto":
                 n_iter = 7 if k < 0.1 * min(n, d) else 4
+            # On a GPU, X is copied there once, as float64, for both passes.
+            A = X if dev is None else as_tensor(X, dtype=torch.float64, device=dev)
             s, Vt = _randomized_svd(
-                X, mean, k, self.n_oversamples, n_iter, make_seed(self.random_state), dev
+                A, mean, k, self.n_oversamples, n_iter, make_seed(self.random_state)
             )
-            total_var = _total_variance(X, mean, dev)
+            total_var = _total_variance(A, mean)
             self._set_attributes(n, mean, s**2 / (n - 1), Vt, total_var, d)
             if k < min(n, d):
                 self.noise_variance_ = float(
@@ -390,7 +382,7 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
             if dev is None:
                 _, s, Vt = scipy.linalg.svd(X - mean, full_matrices=False, check_finite=False)
             else:
-                Xt = _as_tensor(X, torch.float64, dev)
+                Xt = as_tensor(X, dtype=torch.float64, device=dev)
                 _, s, Vt = torch.linalg.svd(Xt - Xt.mean(dim=0), full_matrices=False)
                 s, Vt = s.cpu().numpy(), Vt.cpu().numpy()
             eigvals = s**2 / (n - 1)
@@ -407,11 +399,11 @@ class PCA(PersistenceMixin, TransformerMixin, BaseEstimator):
         if first:
             validate_params(self)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first)
-        dev = self._torch_device()
+        dev = accelerator_device(self.device)
         moments = StreamingMoments(X.shape[1])
         if not first:
             moments.merge(self.n_samples_, self.mean_, self.scatter_)
-        moments.update(X if dev is None else _as_tensor(X, None, dev))
+        moments.update(X if dev is None else as_tensor(X, device=dev))
         n, mean, scatter = int(moments.weight), moments.mean, moments.scatter
         if n < 2:
             raise ValueError(

@@ -4,11 +4,18 @@
 - :class:`Interval`, :class:`Options`, :class:`InstanceOf`, :func:`validate_params`,
   :func:`parameter_constraints`
 - :func:`seed_everything`, :func:`make_seed`, :func:`seeded`
-- :func:`resolve_device`, :func:`resolve_dtype`, :func:`torch_threads`
+- :func:`resolve_device`, :func:`resolve_dtype`, :func:`torch_threads`, :func:`as_tensor`,
+  :func:`accelerator_device`
 - :func:`atomic_write`
 """
 
-from scidl.utils._device import resolve_device, resolve_dtype, torch_threads
+from scidl.utils._device import (
+    accelerator_device,
+    as_tensor,
+    resolve_device,
+    resolve_dtype,
+    torch_threads,
+)
 from scidl.utils._io import atomic_write
 from scidl.utils._params import (
     InstanceOf,
@@ -33,7 +40,9 @@ __all__ = [
     "Interval",
     "NotFittedError",
     "Options",
+    "accelerator_device",
     "as_numpy",
+    "as_tensor",
     "atomic_write",
     "check_array",
     "check_fitted",
