@@ -16,10 +16,14 @@ from scidl.data import (
 from scidl.kinetics import (
     MarkovStateModel,
     TransitionCounts,
+    _counts,
+    _msm,
     ck_test,
+    connected_sets,
     count_transitions,
     implied_timescales,
     langevin_reference,
+    largest_connected_set,
     transition_matrix_mle,
 )
 
@@ -82,6 +86,56 @@ def test_lagtime_too_long_and_disconnected_data():
         transition_matrix_mle([[1.0, 1.0], [0.0, 0.0]])
     with pytest.raises(ValueError, match="non-negative"):
         MarkovStateModel().fit_from_counts([[1.0, -1.0], [1.0, 1.0]])
+
+
+@pytest.mark.parametrize(
+    "bad, err, match",
+    [
+        ([[1.0, -1.0], [1.0, 1.0]], ValueError, r"count_matrix has negative entries \(min -1.0\)"),
+        ([[1.0, np.nan], [1.0, 1.0]], ValueError, "count_matrix contains NaN or infinity"),
+        ([[1.0, 2.0]], ValueError, r"count_matrix must be a non-empty square matrix; got shape"),
+        (np.zeros((0, 0)), ValueError, "count_matrix must be a non-empty square matrix"),
+        ([["a", "b"], ["c", "d"]], TypeError, "count_matrix must be a numeric matrix"),
+    ],
+)
+def test_count_matrices_are_checked_alike_everywhere(bad, err, match):
+    # connected_sets, transition_matrix_mle and fit_from_counts each had their own copy of
+    # these checks, with different messages; now one helper answers for all of them
+    checks = (
+        connected_sets,
+        largest_connected_set,
+        transition_matrix_mle,
+        MarkovStateModel().fit_from_counts,
+    )
+    for check in checks:
+        with pytest.raises(err, match=match):
+            check(bad)
+
+
+def test_fit_checks_the_data_and_finds_the_connected_sets_once(monkeypatch):
+    # MarkovStateModel.fit went through TransitionCounts.fit: the trajectories were checked
+    # twice and the connected sets computed twice
+    calls = {}
+
+    def counted(module, name):
+        fn = getattr(module, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return fn(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for module in (_msm, _counts):
+        for name in ("as_dtrajs", "connected_sets"):
+            if hasattr(module, name):
+                counted(module, name)
+    d = sample_markov_chain(P4, 500, random_state=0)
+    msm = MarkovStateModel().fit(d)
+    assert calls == {"as_dtrajs": 1, "connected_sets": 1}
+    np.testing.assert_allclose(
+        msm.count_matrix_, TransitionCounts().fit(d).count_matrix_
+    )  # the counts of TransitionCounts, as before
 
 
 def test_reversible_mle_detailed_balance_and_optimality():

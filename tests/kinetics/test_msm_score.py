@@ -1,7 +1,10 @@
 """MarkovStateModel.score: VAMP scores side by side with deeptime, known answers, CV."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
+import scipy.sparse
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import KFold, cross_val_score
 
@@ -150,11 +153,14 @@ def test_validation():
     msm = MarkovStateModel(1).fit(TRAIN)
     with pytest.raises(ValueError, match="'VAMP1', 'VAMP2', 'VAMPE'"):
         msm.score(TEST, score_method="VAMP3")
-    with pytest.raises(ValueError, match="'VAMP1', 'VAMP2', 'VAMPE'"):
+    with pytest.raises(TypeError, match="score_method must be one of .* of type int"):
         msm.score(TEST, score_method=2)
     assert msm.score(TEST, score_method="vamp-2") == msm.score(TEST)
-    for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="score_k"):
+    for bad in (0, -1):
+        with pytest.raises(ValueError, match="score_k must be None or an int >= 1"):
+            msm.score(TEST, score_k=bad)
+    for bad in (1.5, True, "2"):  # a wrong type is a TypeError
+        with pytest.raises(TypeError, match="score_k must be None or an int >= 1"):
             msm.score(TEST, score_k=bad)
     assert msm.score(TEST, score_k=50) == msm.score(TEST, score_k=msm.n_states_)
     with pytest.raises(ValueError, match="Negative values"):
@@ -165,3 +171,57 @@ def test_validation():
         msm.score([np.array([0, 7, 1, 7, 2])])  # active states, but never two in a row
     with pytest.raises(ValueError, match="lagtime"):
         MarkovStateModel(3).fit(TRAIN).score([np.array([0, 1])])
+
+
+def test_test_counts_of_a_model_with_many_states_stay_small():
+    # score counted the test data through the label-indexed count_transitions with
+    # n_states_ + 1 labels, refused ("use TransitionCounts") from 11,585 active states on
+    # whenever the test data missed one of them. A fitted 12,000-state model needs 1.15 GB
+    # per matrix and an SVD of minutes, so the counting step is checked on its own, on a
+    # ring whose active set holds the labels 0, 3, 6, ...
+    n = 12_000
+    msm = MarkovStateModel(lagtime=2)
+    msm.active_set_, msm.n_states_ = 3 * np.arange(n), n
+    test = [np.r_[3 * np.arange(100), 1, 0, 3, 6], np.array([3 * (n - 1), 0, 3, 10**12, 6])]
+    tracemalloc.start()
+    try:
+        D = msm._active_test_counts(test)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20, peak  # in the test frames, not n x n (a dense D is 1.15 GB)
+    assert scipy.sparse.issparse(D) and D.shape == (n, n)
+    # lag 2: the windows (t, t + 2) between active states, in active-set indices; those
+    # that touch label 1 or 10**12 (outside the active set) are dropped
+    expected = {(i, i + 2): 1.0 for i in range(98)}  # along the ring in trajectory 0
+    expected[(0, 2)] += 1  # 0 -> 6 at its end
+    expected[(99, 0)] = 1.0  # 297 -> (1) -> 0
+    expected[(n - 1, 1)] = 1.0  # trajectory 1: 3 (n - 1) -> (0) -> 3
+    expected[(1, 2)] = 1.0  # 3 -> (10**12) -> 6
+    coo = D.tocoo()
+    got = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), coo.data, strict=True))
+    assert got == expected
+
+
+def _pinv_sqrt(M):
+    w, Q = np.linalg.eigh(M)
+    keep = w > 1e-10 * w.max()
+    return Q[:, keep] / np.sqrt(w[keep])
+
+
+def test_score_with_test_data_that_miss_active_states_matches_dense_counts():
+    # the sparse test counts give the score of the dense formula (see MarkovStateModel.score)
+    ring = np.roll(np.eye(30), 1, axis=1) * 0.3 + np.eye(30) * 0.7
+    dtraj = sample_markov_chain(ring, 3000, random_state=0)
+    msm = MarkovStateModel(lagtime=1, reversible=False).fit(dtraj)
+    test = dtraj[:200][dtraj[:200] < 20]  # states 20..29 are missing
+    U, s, V = msm._koopman_svd()
+    D = np.zeros((30, 30))
+    np.add.at(D, (test[:-1], test[1:]), 1.0)
+    A = U.T @ np.diag(D.sum(axis=1)) @ U
+    B = U.T @ D @ V
+    E = V.T @ np.diag(D.sum(axis=0)) @ V
+    K = _pinv_sqrt(A).T @ B @ _pinv_sqrt(E)
+    assert msm.score(test) == pytest.approx(np.sum(np.linalg.svd(K, compute_uv=False) ** 2))
+    vampe = np.trace(2 * s[:, None] * B - (s[:, None] * A * s[None, :]) @ E)
+    assert msm.score(test, score_method="VAMPE") == pytest.approx(vampe)

@@ -11,7 +11,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator
 
 from scidl.base import PersistenceMixin
-from scidl.kinetics._data import as_dtrajs
+from scidl.kinetics._data import as_dtrajs, check_count_matrix, check_int, check_lagtime
 from scidl.utils import Interval, Options, check_fitted, validate_params
 
 __all__ = ["TransitionCounts", "count_transitions", "connected_sets", "largest_connected_set"]
@@ -93,17 +93,10 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
            [0., 1.]])
     """
     dtrajs = as_dtrajs(dtrajs)
+    n_states = check_int(n_states, "n_states", 1, allow_none=True)
     states, _, C = observed_counts(dtrajs, lagtime, mode=mode)
-    n_seen = int(states[-1]) + 1
-    if n_states is None:
-        n = n_seen
-    else:
-        n = _check_n_states(n_states)
-        if n < n_seen:
-            raise ValueError(
-                f"n_states={n_states}, but dtrajs contain state {n_seen - 1}; labels must be "
-                "in [0, n_states)."
-            )
+    check_labels_below(states, n_states)
+    n = int(states[-1]) + 1 if n_states is None else n_states
     if states.size == n:  # every label in [0, n) was observed: C is indexed by label
         return C
     if n * n > _DENSE_LIMIT:
@@ -121,69 +114,101 @@ def count_transitions(dtrajs, lagtime, *, mode="sliding", n_states=None):
 # a label-indexed count matrix larger than this (2**27 entries, 1 GiB of float64) is refused
 # when most of it would be unobserved states
 _DENSE_LIMIT = 2**27
+# the counts over the observed states are dense: more than 2**30 entries (8 GiB of float64,
+# 32768 states; an MSM holds several matrices of that size) are refused before allocating
+_OBSERVED_LIMIT = 2**30
 
 
-def _check_n_states(n_states, name="n_states"):
-    if not isinstance(n_states, numbers.Integral) or isinstance(n_states, bool):
-        raise TypeError(f"{name} must be None or an int >= 1; got {n_states!r}.")
-    if n_states < 1:
-        raise ValueError(f"{name} must be None or an int >= 1; got {n_states}.")
-    return int(n_states)
+def check_labels_below(states, n_states, name="dtrajs"):
+    """``ValueError`` unless every observed label (``states``, ascending) is below ``n_states``."""
+    if n_states is not None and states[-1] >= n_states:
+        raise ValueError(
+            f"n_states={n_states}, but {name} contain state {states[-1]}; labels must be in "
+            "[0, n_states)."
+        )
+
+
+def index_in(states, labels, outside):
+    """Positions of ``labels`` in the ascending array ``states``; ``outside`` where absent."""
+    pos = np.minimum(np.searchsorted(states, labels), states.size - 1)
+    return np.where(states[pos] == labels, pos, outside)
 
 
 def relabel(dtrajs):
     """The observed labels (ascending) and the trajectories as indices into them.
 
-    Costs memory in the number of frames and of observed states, not in the largest
-    label: small labels go through a lookup table, sparse or huge ones through
-    ``np.unique`` and ``np.searchsorted``.
+    Costs memory in the number of frames, not in the largest label: labels below the
+    number of frames go through a boolean mask and a lookup table (at most 17 bytes per
+    frame while it is built), larger ones through ``np.unique`` and ``np.searchsorted``.
+    Either way the peak stays within about 3x the trajectories' bytes, the results
+    included; trajectories whose labels are already ``0..n-1`` are returned as they are.
     """
-    frames = np.concatenate(dtrajs)
-    top = int(frames.max())
-    if top < 8 * frames.size + 1024:
-        seen = np.bincount(frames, minlength=top + 1) > 0
+    n_frames = sum(d.size for d in dtrajs)
+    top = max(int(d.max()) for d in dtrajs)
+    if top < n_frames:
+        seen = np.zeros(top + 1, dtype=bool)
+        for d in dtrajs:
+            seen[d] = True
         states = np.flatnonzero(seen)
         if states.size == top + 1:  # labels 0..top all observed: nothing to do
             return states, list(dtrajs)
-        lut = np.cumsum(seen) - 1
+        lut = np.cumsum(seen, dtype=np.int64)
+        del seen
+        lut -= 1  # in place: no second table
         return states, [lut[d] for d in dtrajs]
-    states = np.unique(frames)
+    states = np.unique(dtrajs[0] if len(dtrajs) == 1 else np.concatenate(dtrajs))
     return states, [np.searchsorted(states, d) for d in dtrajs]
 
 
-def observed_counts(dtrajs, lagtime, *, mode="sliding"):
-    """Counts over the observed states: ``(states, relabelled dtrajs, C)``.
-
-    ``C[i, j]`` counts the transitions ``states[i] -> states[j]`` at ``lagtime``
-    (see :func:`count_transitions` for the modes); ``dtrajs`` are already checked
-    (:func:`scidl.kinetics._data.as_dtrajs`).
-    """
-    if not isinstance(lagtime, numbers.Integral) or isinstance(lagtime, bool):
-        raise TypeError(f"lagtime must be an int >= 1 (steps); got {lagtime!r}.")
-    if lagtime < 1:
-        raise ValueError(f"lagtime must be an int >= 1 (steps); got {lagtime}.")
-    if mode not in ("sliding", "sample", "effective"):
-        raise ValueError(f"mode must be 'sliding', 'sample' or 'effective'; got {mode!r}.")
+def check_lag_fits(dtrajs, lagtime, name="dtrajs"):
+    """``lagtime`` as an int, or ``ValueError`` if no trajectory is longer than it."""
+    lagtime = check_lagtime(lagtime)
     longest = max(d.size for d in dtrajs)
     if longest <= lagtime:
         which = (
             "the trajectory" if len(dtrajs) == 1 else f"the longest of {len(dtrajs)} trajectories"
         )
         raise ValueError(
-            f"lagtime={lagtime} must be shorter than {which} in dtrajs ({longest} frames); "
+            f"lagtime={lagtime} must be shorter than {which} in {name} ({longest} frames); "
             "there are no transitions to count."
         )
+    return lagtime
+
+
+def lagged_pairs(dtrajs, lagtime, step=1):
+    """The transitions ``(x_t, x_{t + lagtime})`` of all trajectories, ``t = 0, step, ...``.
+
+    Two int64 arrays of start and end states (trajectories not longer than ``lagtime``
+    give none).
+    """
+    starts = [d[: d.size - lagtime : step] for d in dtrajs if d.size > lagtime]
+    ends = [d[lagtime::step] for d in dtrajs if d.size > lagtime]
+    return np.concatenate(starts), np.concatenate(ends)
+
+
+def observed_counts(dtrajs, lagtime, *, mode="sliding", name="dtrajs"):
+    """Counts over the observed states: ``(states, relabelled dtrajs, C)``.
+
+    ``C[i, j]`` counts the transitions ``states[i] -> states[j]`` at ``lagtime``
+    (see :func:`count_transitions` for the modes); ``dtrajs`` are already checked
+    (:func:`scidl.kinetics._data.as_dtrajs`). ``C`` is dense: more than 2**30 entries
+    (over 32768 observed states) raise ``ValueError`` before anything is allocated.
+    """
+    lagtime = check_lag_fits(dtrajs, lagtime, name)
+    if mode not in ("sliding", "sample", "effective"):
+        raise ValueError(f"mode must be 'sliding', 'sample' or 'effective'; got {mode!r}.")
     states, idx = relabel(dtrajs)
     n = states.size
-    step = 1 if mode == "sliding" or mode == "effective" else lagtime
-    codes = []
-    for d in idx:
-        if d.size <= lagtime:
-            continue
-        a = d[: d.size - lagtime : step]
-        b = d[lagtime::step]
-        codes.append(a * n + b)
-    codes = np.concatenate(codes)
+    if n * n > _OBSERVED_LIMIT:
+        raise ValueError(
+            f"{name} visit {n} distinct states; their count matrix is dense, {n} x {n} float64 "
+            f"= {8 * n * n / 2**30:.3g} GiB (an MSM needs several such matrices), over the "
+            f"limit of {_OBSERVED_LIMIT} entries ({int(np.sqrt(_OBSERVED_LIMIT))} states); "
+            "coarse-grain the trajectories into fewer states (e.g. fewer clusters)."
+        )
+    a, b = lagged_pairs(idx, lagtime, 1 if mode in ("sliding", "effective") else lagtime)
+    codes = a * n + b
+    del a, b
     if n * n <= 50_000_000:
         C = np.bincount(codes, minlength=n * n).reshape(n, n).astype(np.float64)
     else:
@@ -400,7 +425,7 @@ def connected_sets(count_matrix, *, directed=True):
     >>> connected_sets(C, directed=False)
     [array([0, 1, 2])]
     """
-    C = _check_square(count_matrix)
+    C = check_count_matrix(count_matrix)
     n_comp, labels = connected_components(
         scipy.sparse.csr_matrix(C > 0), directed=directed, connection="strong"
     )
@@ -408,15 +433,6 @@ def connected_sets(count_matrix, *, directed=True):
     weight = C.sum(axis=1)
     sets.sort(key=lambda s: (-s.size, -weight[s].sum()))
     return sets
-
-
-def _check_square(count_matrix, name="count_matrix"):
-    C = np.asarray(count_matrix, dtype=np.float64)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
-        raise ValueError(f"{name} must be a non-empty square matrix; got shape {C.shape}.")
-    if not np.isfinite(C).all() or (C < 0).any():
-        raise ValueError(f"{name} must be finite with non-negative counts.")
-    return C
 
 
 def largest_connected_set(count_matrix, *, directed=True):
@@ -474,7 +490,8 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         The observed state labels, ascending: row ``i`` of ``count_matrix_`` is state
         ``states_[i]``.
     count_matrix_ : ndarray of shape (n_states_, n_states_)
-        Transition counts between the observed states.
+        Transition counts between the observed states (dense: more than 32768 observed
+        states raise ``ValueError`` before it is allocated).
     state_histogram_ : ndarray of shape (n_states_,)
         Number of frames in each observed state.
     connected_sets_ : list of list of int
@@ -532,11 +549,7 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         validate_params(self)
         dt = as_dtrajs(dtrajs)
         states, idx, C = observed_counts(dt, self.lagtime, mode=self.mode)
-        if self.n_states is not None and states[-1] >= self.n_states:
-            raise ValueError(
-                f"n_states={self.n_states}, but dtrajs contain state {states[-1]}; labels "
-                "must be in [0, n_states)."
-            )
+        check_labels_below(states, self.n_states)
         self.states_ = states
         self.count_matrix_ = C
         self.state_histogram_ = np.bincount(np.concatenate(idx), minlength=states.size).astype(
@@ -562,9 +575,8 @@ class TransitionCounts(PersistenceMixin, BaseEstimator):
         """
         check_fitted(self, "count_matrix_")
         s = np.atleast_1d(np.asarray(states))
-        pos = np.searchsorted(self.states_, s)
-        ok = (pos < self.states_.size) & (self.states_[np.minimum(pos, self.n_states_ - 1)] == s)
-        if s.ndim != 1 or s.size == 0 or not ok.all():
+        pos = index_in(self.states_, s, -1) if s.ndim == 1 else None
+        if s.ndim != 1 or s.size == 0 or (pos < 0).any():
             raise ValueError(
                 "states must be a non-empty list of observed state labels (states_); got "
                 f"{states!r}."

@@ -11,16 +11,54 @@ from sklearn.utils import check_array as sk_check_array
 
 from scidl.utils import as_numpy
 
-__all__ = ["as_trajectories", "as_dtrajs", "check_lagtime", "dtrajs_and_kind"]
+__all__ = [
+    "as_trajectories",
+    "as_dtrajs",
+    "check_count_matrix",
+    "check_int",
+    "check_lagtime",
+    "dtrajs_and_kind",
+]
+
+
+def check_int(value, name, minimum, *, allow_none=False):
+    """An int ``>= minimum`` (``None`` too with ``allow_none``), returned as a Python int.
+
+    A value of another type (a float, a bool, a string) raises ``TypeError``; an int
+    below ``minimum`` raises ``ValueError``; both name the argument.
+    """
+    expected = f"{'None or ' if allow_none else ''}an int >= {minimum}"
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{name} must be {expected}; got {value!r} of type {type(value).__name__}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be {expected}; got {value}.")
+    return int(value)
 
 
 def check_lagtime(lagtime, name="lagtime") -> int:
-    """A lag time must be a positive int (in steps of the trajectory)."""
-    if not isinstance(lagtime, numbers.Integral) or isinstance(lagtime, bool):
-        raise TypeError(f"{name} must be a positive int (steps); got {lagtime!r}.")
-    if lagtime < 1:
-        raise ValueError(f"{name} must be >= 1; got {lagtime}.")
-    return int(lagtime)
+    """A lag time must be an int ``>= 1`` (in steps of the trajectory)."""
+    return check_int(lagtime, name, 1)
+
+
+def check_count_matrix(count_matrix, name="count_matrix"):
+    """A non-empty square matrix of finite, non-negative counts, as float64."""
+    if scipy.sparse.issparse(count_matrix):
+        raise TypeError(f"{name} is a sparse matrix; pass a dense array of counts.")
+    try:
+        C = np.asarray(as_numpy(count_matrix), dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric matrix of counts; {exc}.") from exc
+    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
+        raise ValueError(f"{name} must be a non-empty square matrix; got shape {C.shape}.")
+    if not np.isfinite(C).all():
+        raise ValueError(f"{name} contains NaN or infinity; counts must be finite.")
+    if (C < 0).any():
+        raise ValueError(
+            f"{name} has negative entries (min {float(C.min())}); counts must be non-negative."
+        )
+    return C
 
 
 def _check_trajectory(x, name, allow_3d):

@@ -12,18 +12,14 @@ import warnings
 import numpy as np
 
 from scidl.data import check_transition_matrix
+from scidl.kinetics._data import check_count_matrix
 
 __all__ = ["transition_matrix_mle", "stationary_distribution"]
 
 
 def check_counts(C):
-    C = np.asarray(C, dtype=np.float64)
-    if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
-        raise ValueError(f"count_matrix must be a non-empty square matrix; got shape {C.shape}.")
-    if not np.isfinite(C).all():
-        raise ValueError("count_matrix contains NaN or infinity.")
-    if (C < 0).any():
-        raise ValueError("count_matrix has negative entries; counts must be >= 0.")
+    """Counts an MLE can be computed from: :func:`check_count_matrix`, no empty rows."""
+    C = check_count_matrix(C)
     empty = np.flatnonzero(C.sum(axis=1) <= 0)
     if empty.size:
         raise ValueError(

@@ -5,18 +5,22 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from scidl.base import PersistenceMixin
 from scidl.data import sample_markov_chain
 from scidl.kinetics._counts import (
     NO_FIXED_FEATURES,
-    TransitionCounts,
+    check_labels_below,
+    check_lag_fits,
     connected_sets,
-    count_transitions,
     discrete_trajectory_tags,
+    index_in,
+    lagged_pairs,
+    observed_counts,
 )
-from scidl.kinetics._data import as_dtrajs, dtrajs_and_kind
+from scidl.kinetics._data import as_dtrajs, check_count_matrix, check_int, dtrajs_and_kind
 from scidl.kinetics._estimation import check_counts, stationary_distribution, transition_matrix_mle
 from scidl.kinetics._linalg import schatten_sum
 from scidl.kinetics._pcca import pcca
@@ -62,7 +66,8 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         ``states_[i]``.
     count_matrix_ : ndarray of shape (n_observed, n_observed)
         Counts between the observed states (memory grows with the number of observed
-        states, not with the largest label).
+        states, not with the largest label; more than 32768 observed states raise
+        ``ValueError`` before the matrix is allocated).
     active_set_ : ndarray of int64 of shape (n_states_,)
         Labels of the states in the model, ascending: row ``i`` of
         ``transition_matrix_`` is state ``active_set_[i]``.
@@ -180,10 +185,10 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         self
         """
         validate_params(self)
-        counts = TransitionCounts(self.lagtime, mode=self.count_mode, n_states=self.n_states)
-        counts.fit(as_dtrajs(dtrajs))
-        n_labels = self.n_states if self.n_states is not None else int(counts.states_[-1]) + 1
-        return self._fit_counts(counts.count_matrix_, counts.states_, n_labels)
+        states, _, C = observed_counts(as_dtrajs(dtrajs), self.lagtime, mode=self.count_mode)
+        check_labels_below(states, self.n_states)
+        n_labels = self.n_states if self.n_states is not None else int(states[-1]) + 1
+        return self._fit_counts(C, states, n_labels)
 
     def fit_from_counts(self, count_matrix):
         """Estimate the model from a count matrix indexed by state label.
@@ -202,13 +207,7 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         self
         """
         validate_params(self)
-        C = np.asarray(count_matrix, dtype=np.float64)
-        if C.ndim != 2 or C.shape[0] != C.shape[1] or C.size == 0:
-            raise ValueError(
-                f"count_matrix must be a non-empty square matrix; got shape {C.shape}."
-            )
-        if not np.isfinite(C).all() or (C < 0).any():
-            raise ValueError("count_matrix must be finite with non-negative counts.")
+        C = check_count_matrix(count_matrix)
         if self.n_states is not None and C.shape[0] != self.n_states:
             raise ValueError(
                 f"count_matrix must be {self.n_states} x {self.n_states} (n_states); got shape "
@@ -293,11 +292,8 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         return w, R, L
 
     def _check_k(self, k, name="k", offset=0):
-        if k is None:
-            return None
-        if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"{name} must be None or an int >= 1; got {k!r}.")
-        return int(k) + offset
+        k = check_int(k, name, 1, allow_none=True)
+        return None if k is None else k + offset
 
     def eigenvalues(self, k=None):
         """The ``k`` largest-magnitude eigenvalues of the transition matrix.
@@ -391,24 +387,18 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
             )
         if not np.isfinite(p).all() or (p < 0).any():
             raise ValueError("p0 must hold finite, non-negative probabilities.")
-        if not isinstance(n_steps, numbers.Integral) or isinstance(n_steps, bool) or n_steps < 0:
-            raise ValueError(f"n_steps must be an int >= 0; got {n_steps!r}.")
-        for _ in range(int(n_steps)):
+        for _ in range(check_int(n_steps, "n_steps", 0)):
             p = p @ self.transition_matrix_
         return p
 
     # ------------------------------------------------------------------ sets and paths
     def _as_set(self, states, name):
         s = np.atleast_1d(np.asarray(states))
-        if s.dtype.kind not in "iu" or s.ndim != 1:
-            raise ValueError(
-                f"{name} must be indices into the active set [0, {self.n_states_}); got {states!r}."
-            )
-        if s.size == 0 or (s < 0).any() or (s >= self.n_states_).any():
-            raise ValueError(
-                f"{name} must be non-empty indices into the active set [0, {self.n_states_}); "
-                f"got {states!r}."
-            )
+        within = f"indices into the active set [0, {self.n_states_})"
+        if s.size and s.dtype.kind not in "iu":  # an empty list comes as float64
+            raise TypeError(f"{name} must be int {within}; got {states!r} of dtype {s.dtype}.")
+        if s.ndim != 1 or s.size == 0 or (s < 0).any() or (s >= self.n_states_).any():
+            raise ValueError(f"{name} must be non-empty {within}; got {states!r}.")
         return np.unique(s.astype(np.int64))
 
     def mfpt(self, A, B):
@@ -497,8 +487,7 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ data
     def _active_index(self, d, outside):
         """Positions of the labels ``d`` in ``active_set_``; ``outside`` for the others."""
-        pos = np.minimum(np.searchsorted(self.active_set_, d), self.n_states_ - 1)
-        return np.where(self.active_set_[pos] == d, pos, outside)
+        return index_in(self.active_set_, d, outside)
 
     def transform(self, dtrajs):
         """Map state labels to active-set indices (``-1`` outside the active set).
@@ -633,9 +622,11 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         U, s, V = self._koopman_svd()
         U, s, V = U[:, :k], s[:k], V[:, :k]
         D = self._active_test_counts(dtrajs)
-        A = (U * D.sum(axis=1)[:, None]).T @ U
-        B = U.T @ D @ V
-        E = (V * D.sum(axis=0)[:, None]).T @ V
+        d0 = np.asarray(D.sum(axis=1)).ravel()  # D is sparse: no n x n array of zeros
+        dt = np.asarray(D.sum(axis=0)).ravel()
+        A = (U * d0[:, None]).T @ U
+        B = U.T @ (D @ V)
+        E = (V * dt[:, None]).T @ V
         if method == "VAMPE":
             return float(np.trace(2.0 * s[:, None] * B - (s[:, None] * A * s[None, :]) @ E))
         La = inv_sqrt(A, 1e-10, name="the projected test C00")
@@ -653,11 +644,19 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
         return Us / r0[:, None], s, Vt.T / rt[:, None]
 
     def _active_test_counts(self, dtrajs):
-        """Sliding-window counts of ``dtrajs`` between active states, in active-set order."""
+        """Sliding-window counts of ``dtrajs`` between active states, in active-set order.
+
+        A sparse ``(n_states_, n_states_)`` matrix: memory in the number of test frames,
+        whatever the number of states of the model or of labels in the data.
+        """
         n = self.n_states_
-        # n stands for every state outside the active set
-        mapped = [self._active_index(d, n) for d in as_dtrajs(dtrajs)]
-        D = count_transitions(mapped, self.lagtime, mode="sliding", n_states=n + 1)[:n, :n]
+        dtrajs = as_dtrajs(dtrajs)
+        lagtime = check_lag_fits(dtrajs, self.lagtime)
+        # -1 stands for every state outside the active set
+        a, b = lagged_pairs([self._active_index(d, -1) for d in dtrajs], lagtime)
+        inside = (a >= 0) & (b >= 0)
+        a, b = a[inside], b[inside]
+        D = scipy.sparse.csr_matrix((np.ones(a.size), (a, b)), shape=(n, n))  # sums duplicates
         if D.sum() <= 0:
             raise ValueError(
                 f"the test trajectories have no transitions at lagtime={self.lagtime} between "
@@ -668,7 +667,12 @@ class MarkovStateModel(PersistenceMixin, TransformerMixin, BaseEstimator):
 
 
 def _check_score_method(score_method):
-    method = score_method.upper().replace("-", "") if isinstance(score_method, str) else None
+    if not isinstance(score_method, str):
+        raise TypeError(
+            f"score_method must be one of 'VAMP1', 'VAMP2', 'VAMPE' (a str); got "
+            f"{score_method!r} of type {type(score_method).__name__}."
+        )
+    method = score_method.upper().replace("-", "")
     if method not in ("VAMP1", "VAMP2", "VAMPE"):
         raise ValueError(
             f"score_method must be one of 'VAMP1', 'VAMP2', 'VAMPE'; got {score_method!r}."
@@ -677,11 +681,8 @@ def _check_score_method(score_method):
 
 
 def _check_score_k(score_k, n_states):
-    if score_k is None:
-        return n_states
-    if not isinstance(score_k, numbers.Integral) or isinstance(score_k, bool) or score_k < 1:
-        raise ValueError(f"score_k must be None or an int >= 1; got {score_k!r}.")
-    return min(int(score_k), n_states)
+    score_k = check_int(score_k, "score_k", 1, allow_none=True)
+    return n_states if score_k is None else min(score_k, n_states)
 
 
 def _eig_general(T):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +9,7 @@ import scipy.linalg
 import scipy.optimize
 
 from scidl.data import check_transition_matrix
+from scidl.kinetics._data import check_int
 
 __all__ = ["PCCA", "pcca"]
 
@@ -168,13 +168,9 @@ def pcca(
             f"stationary_distribution must be {n} finite non-negative numbers; got shape "
             f"{pi.shape}."
         )
-    if (
-        not isinstance(n_metastable, numbers.Integral)
-        or isinstance(n_metastable, bool)
-        or not 1 <= n_metastable <= n
-    ):
+    m = check_int(n_metastable, "n_metastable", 1)
+    if m > n:
         raise ValueError(f"n_metastable must be an int in [1, {n}]; got {n_metastable!r}.")
-    m = int(n_metastable)
     if m == 1:
         chi = np.ones((n, 1))
     else:

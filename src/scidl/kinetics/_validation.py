@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
 
-from scidl.kinetics._data import as_dtrajs
+from scidl.kinetics._data import as_dtrajs, check_int
 from scidl.kinetics._msm import MarkovStateModel
 from scidl.utils import check_fitted, make_seed
 
@@ -136,12 +136,10 @@ def implied_timescales(
            [6.3]])
     """
     dtrajs = as_dtrajs(dtrajs)
-    lags = np.asarray(lagtimes, dtype=np.int64)
-    if lags.ndim != 1 or lags.size == 0 or (lags < 1).any():
-        raise ValueError(f"lagtimes must be a non-empty sequence of ints >= 1; got {lagtimes!r}.")
-    n_timescales = _check_int(n_timescales, "n_timescales", 1)
-    n_bootstrap = _check_int(n_bootstrap, "n_bootstrap", 0)
-    n_blocks = _check_int(n_blocks, "n_blocks", 1)
+    lags = _check_lagtimes(lagtimes)
+    n_timescales = check_int(n_timescales, "n_timescales", 1)
+    n_bootstrap = check_int(n_bootstrap, "n_bootstrap", 0)
+    n_blocks = check_int(n_blocks, "n_blocks", 1)
     est = MarkovStateModel() if estimator is None else estimator
     ts = np.array([_its_row(est, dtrajs, lag, n_timescales) for lag in lags])
     samples = None
@@ -155,10 +153,18 @@ def implied_timescales(
     return ImpliedTimescales(lagtimes=lags, timescales=ts, samples=samples)
 
 
-def _check_int(value, name, minimum):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}; got {value!r}.")
-    return int(value)
+def _check_lagtimes(lagtimes):
+    """A non-empty 1D sequence of ints >= 1 as int64 (floats are refused, not truncated)."""
+    if isinstance(lagtimes, str) or not isinstance(lagtimes, Sequence | np.ndarray):
+        raise TypeError(
+            f"lagtimes must be a non-empty sequence of ints >= 1; got {lagtimes!r} of type "
+            f"{type(lagtimes).__name__}."
+        )
+    if np.ndim(lagtimes) != 1 or len(lagtimes) == 0:
+        raise ValueError(f"lagtimes must be a non-empty sequence of ints >= 1; got {lagtimes!r}.")
+    return np.array(
+        [check_int(v, f"lagtimes[{i}]", 1) for i, v in enumerate(lagtimes)], dtype=np.int64
+    )
 
 
 @dataclass
@@ -252,7 +258,7 @@ def ck_test(msm, dtrajs, *, n_metastable=2, memberships=None, mlags=5):
     """
     check_fitted(msm, "transition_matrix_")
     dtrajs = as_dtrajs(dtrajs)
-    mlags = _check_int(mlags, "mlags", 1)
+    mlags = check_int(mlags, "mlags", 1)
     chi = (
         msm.pcca(n_metastable).memberships
         if memberships is None
