@@ -31,6 +31,10 @@ SYLLABUS_ORDER = [
     "autoencoder-vs-pca",
     "clustering",
     "kinetics",
+    "vae-mnist",
+    "gmvae-clustering",
+    "rbm-mnist",
+    "dbn-pretraining",
 ]
 
 
