@@ -10,14 +10,16 @@ another chapter's public package (kinetics uses ``scidl.nn.MLP``), never its pri
 
 Rules checked here, on every module of ``src/scidl`` (lazy imports inside functions count):
 
-1. no module imports a private name (``_x``) from another scidl package;
+1. no module imports a private name (``_x``) from another scidl package, or reaches one
+   through an attribute (``import scidl.nn as n; n._x``);
 2. no module imports a private module path (``scidl.nn._convnet``) of another package;
 3. imports point downward only (a package imports only itself, its own layer if it is a
    chapter, and the layers below);
 4. autodiff does not import scidl.nn at all (the activation table lives in scidl.numerics);
 5. docstring examples (``>>>`` lines anywhere in src/scidl) and the code blocks of README.md
-   and docs/ never import from a private module path, not even of their own package: they show
-   users the public API.
+   and docs/ never import from a private module path or a private name, not even of their own
+   package, nor reach one through an attribute: they show users the public API. A statement
+   split over lines in brackets (``from x import (\n    _y)``) is read as one.
 
 ``data`` importing no other scidl package and no torch, and the chapters not importing
 matplotlib at import time, are tested in tests/data/test_package.py and
@@ -139,12 +141,102 @@ def violations(source: str, module: str, *, is_package: bool = False) -> list[st
     return found
 
 
+def _dotted(node) -> list[str] | None:
+    """``["n", "_x", "y"]`` for the expression ``n._x.y``; None for anything else."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return [node.id, *reversed(parts)]
+    return None
+
+
+def attribute_violations(source: str, module: str, *, is_package: bool = False) -> list[str]:
+    """Private names of another scidl package reached through an attribute (rule 1).
+
+    ``import scidl.nn as n; n._x``, ``import scidl.nn; scidl.nn._x`` and
+    ``from scidl import nn; nn._x`` reach a private name without importing it by name.
+    """
+    own = package_of(module)
+    tree = ast.parse(source)
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    aliases: dict[str, str] = {}  # local name -> the scidl module it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "scidl":
+                    if alias.asname:
+                        aliases[alias.asname] = alias.name
+                    else:
+                        aliases["scidl"] = "scidl"
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base[: len(base) - (node.level - 1)]
+                target = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] == "scidl":
+                for alias in node.names:
+                    aliases[alias.asname or alias.name] = f"{target}.{alias.name}"
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute):
+            continue  # n._x.y and its inner n._x give the same message, kept once
+        parts = _dotted(node)
+        if not parts or parts[0] not in aliases:
+            continue
+        path = aliases[parts[0]].split(".") + parts[1:]
+        for i, part in enumerate(path[1:], 1):
+            if _is_private(part):
+                other = package_of(".".join(path[:i])) or package_of(".".join(path[: i + 1]))
+                if other is not None and other != own:
+                    found.append(
+                        f"{module}:{node.lineno} reaches {'.'.join(path[: i + 1])}: private "
+                        f"name {part} of scidl.{other} through an attribute"
+                    )
+                break
+    return sorted(set(found))
+
+
 IMPORT_LINE = re.compile(r"^\s*(from\s+(\S+)\s+import\s+(.+)|import\s+(.+))$")
 
 
+EXAMPLE_ATTRIBUTE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+
+
 def example_violations(lines, where: str) -> list[str]:
-    """Imports of private module paths (or private names) in example code lines."""
+    """Imports of private module paths or names in example code lines, and private names
+    reached through an attribute of an imported scidl module (``n._x``)."""
     found = []
+    lines = list(lines)
+    aliases = {}  # example name -> scidl module, from the example's own imports
+    for _, line in lines:
+        match = IMPORT_LINE.match(line)
+        if match and match.group(4):
+            for part in match.group(4).split(","):
+                target, _, alias = part.strip().partition(" as ")
+                if target.startswith("scidl"):
+                    aliases[alias.strip() or target.split(".")[0]] = (
+                        target if alias.strip() else "scidl"
+                    )
+        elif match and match.group(2).startswith("scidl"):
+            for name in match.group(3).split(","):
+                name, _, alias = name.strip(" ()\\").partition(" as ")
+                if name:
+                    aliases[(alias or name).strip()] = f"{match.group(2)}.{name.strip()}"
+    for lineno, line in lines:
+        if IMPORT_LINE.match(line):
+            continue
+        for head, tail in EXAMPLE_ATTRIBUTE.findall(line):
+            if head not in aliases:
+                continue
+            private = [p for p in tail.split(".")[1:] if _is_private(p)]
+            if private:
+                found.append(
+                    f"{where}:{lineno}: example reaches private name {private[0]} through "
+                    f"{head}{tail}"
+                )
     for lineno, line in lines:
         match = IMPORT_LINE.match(line)
         if not match:
@@ -171,26 +263,45 @@ def example_violations(lines, where: str) -> list[str]:
     return found
 
 
+def logical_lines(lines):
+    """Join a statement split over lines in brackets (``from x import (\\n    _y)``) into one."""
+    pending, start, depth = [], None, 0
+    for lineno, code in lines:
+        if not pending:
+            start = lineno
+        pending.append(code)
+        depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
+        if depth <= 0 and not code.rstrip().endswith("\\"):
+            yield start, " ".join(part.rstrip("\\").strip() for part in pending)
+            pending, depth = [], 0
+    if pending:
+        yield start, " ".join(pending)
+
+
 def doctest_lines(source: str):
-    """``(lineno, code)`` of every ``>>>``/``...`` line of a source file."""
+    """``(lineno, code)`` of every ``>>>``/``...`` statement of a source file (joined)."""
+    raw = []
     for lineno, line in enumerate(source.splitlines(), 1):
         stripped = line.strip()
-        if stripped.startswith((">>> ", "... ")):
-            yield lineno, stripped[4:]
+        if stripped.startswith((">>> ", "... ")) or stripped in (">>>", "..."):
+            raw.append((lineno, stripped[4:]))
+    yield from logical_lines(raw)
 
 
 def markdown_code_lines(text: str):
-    """``(lineno, code)`` of every line inside a fenced code block (and ``>>>`` lines)."""
+    """``(lineno, code)`` of every statement inside a fenced code block (and ``>>>`` lines)."""
     inside = False
+    raw = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if line.strip().startswith("```"):
             inside = not inside
             continue
         stripped = line.strip()
         if stripped.startswith((">>> ", "... ")):
-            yield lineno, stripped[4:]
+            raw.append((lineno, stripped[4:]))
         elif inside:
-            yield lineno, stripped
+            raw.append((lineno, stripped))
+    yield from logical_lines(raw)
 
 
 SOURCES = sorted(p for p in SRC.rglob("*.py") if "__pycache__" not in p.parts)
@@ -268,6 +379,62 @@ def test_example_checker_catches_planted_violation():
     assert len(example_violations(markdown_code_lines(md), "README.md")) == 1
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import scidl.nn as n\nn._x",
+        "import scidl.nn\nscidl.nn._x()",
+        "from scidl import nn\ny = nn._x.y",
+        "import scidl.nn as n\nn._mlp.MLP",  # a private module through an attribute
+        "def f():\n    import scidl.nn as n\n    return n._x\n",
+    ],
+)
+def test_attribute_checker_catches_planted_violation(source):
+    found = attribute_violations(source, "scidl.kinetics._x")
+    assert len(found) == 1 and "through an attribute" in found[0], found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import scidl.nn as n\nn.MLP",
+        "from scidl import kinetics\nkinetics._x",  # own package: allowed
+        "import numpy as np\nnp._x",
+        "x = obj._private",
+    ],
+)
+def test_attribute_checker_accepts_allowed_access(source):
+    assert attribute_violations(source, "scidl.kinetics._x") == []
+
+
+def test_example_checker_catches_split_imports_and_attributes():
+    text = textwrap.dedent(
+        '''
+        def f():
+            """Example.
+
+            >>> from scidl.kinetics import (
+            ...     TICA,
+            ...     _schatten,
+            ... )
+            >>> import scidl.nn as n
+            >>> n._x(1)
+            >>> import scidl.kinetics
+            >>> scidl.kinetics._tica.TICA
+            >>> from scidl.kinetics import (TICA,
+            ...     VAMP)
+            >>> n.MLP
+            """
+        '''
+    )
+    found = example_violations(doctest_lines(text), "x.py")
+    assert len(found) == 3, found
+    assert any("_schatten" in v for v in found)
+    assert any("n._x" in v for v in found) and any("_tica" in v for v in found)
+    md = "```python\nfrom scidl.nn import (\n    _x,\n)\n```\n"
+    assert len(example_violations(markdown_code_lines(md), "README.md")) == 1
+
+
 def test_sources_are_found():
     names = {module_name(p) for p in SOURCES}
     assert {"scidl", "scidl.nn", "scidl.kinetics._tica", "scidl.utils._validation"} <= names
@@ -279,7 +446,9 @@ def test_sources_are_found():
 
 @pytest.mark.parametrize("path", SOURCES, ids=_rel)
 def test_imports_follow_the_layers(path):
-    found = violations(path.read_text(), module_name(path), is_package=path.name == "__init__.py")
+    source, name, is_package = path.read_text(), module_name(path), path.name == "__init__.py"
+    found = violations(source, name, is_package=is_package)
+    found += attribute_violations(source, name, is_package=is_package)
     assert not found, "\n".join(found)
 
 

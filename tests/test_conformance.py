@@ -21,16 +21,14 @@ failures.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 import warnings
 
 import pytest
 from sklearn.base import BaseEstimator
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import scidl
+import _public_api as api  # tests/ is on pytest's pythonpath (pyproject)
 from scidl.base import NeuralEstimator
 
 # Public estimator classes that are not meant to be fitted themselves, with the reason.
@@ -47,45 +45,6 @@ NEURAL_DEFAULTS = {
     "batch_size": 32,
     "random_state": 0,
 }
-
-
-IMPORT_ERRORS: dict[str, str] = {}  # a package that fails to import is reported, not skipped
-
-
-def _record(name, exc=None):
-    IMPORT_ERRORS[name] = repr(exc) if exc is not None else "import failed while walking"
-
-
-def public_modules():
-    """The public scidl modules that import (failures go to IMPORT_ERRORS)."""
-    names = sorted(
-        info.name
-        for info in pkgutil.walk_packages(scidl.__path__, prefix="scidl.", onerror=_record)
-        if not any(part.startswith("_") for part in info.name.split("."))
-    )
-    modules = []
-    for name in names:
-        try:
-            modules.append(importlib.import_module(name))
-        except Exception as exc:  # noqa: BLE001 - reported by test_public_modules_import
-            _record(name, exc)
-    return modules
-
-
-def public_estimator_classes():
-    """Every BaseEstimator subclass in a public ``__all__``, as ``{qualified name: class}``."""
-    found = {}
-    for module in public_modules():
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, BaseEstimator)
-                and obj.__module__.startswith("scidl.")  # re-exports are checked upstream
-            ):
-                qualified = f"{obj.__module__.split('._')[0]}.{obj.__name__}"
-                found.setdefault(qualified, obj)
-    return dict(sorted(found.items()))
 
 
 def expected_failed_checks(estimator) -> dict:
@@ -163,7 +122,7 @@ def _instances(qualified, cls):
     return [cls(**kwargs) for kwargs in VARIANTS[qualified]]
 
 
-ESTIMATOR_CLASSES = public_estimator_classes()
+ESTIMATOR_CLASSES = api.public_estimator_classes()
 
 
 def estimators_to_check():
@@ -178,7 +137,7 @@ ESTIMATORS = estimators_to_check()
 
 
 def test_public_modules_import():
-    assert not IMPORT_ERRORS, IMPORT_ERRORS
+    api.assert_public_modules_import()
 
 
 def test_discovery_finds_every_estimator():

@@ -1,12 +1,13 @@
 """Every public object of scidl carries a numpydoc docstring with a runnable example.
 
-Public objects are the names in the ``__all__`` of every public scidl package and module
-(found with pkgutil; private modules ``_x`` are skipped). For each:
+Public objects are the names in the ``__all__`` of every public scidl package and module, found
+by the shared helper tests/_public_api.py (private modules ``_x`` are skipped). For each:
 
 - a class or a function needs a one-line summary; a ``Parameters`` section when it takes
   parameters (for a class: its ``__init__``'s, other than ``self``); ``Returns`` (functions;
   ``Yields`` for generators and context managers) or ``Attributes`` (classes); and an
-  ``Examples`` section with ``>>>`` lines (they run as doctests in test_docstring_examples.py).
+  ``Examples`` section whose own body holds ``>>>`` lines (``>>>`` in Notes or before the
+  header does not count; they run as doctests in test_docstring_examples.py).
   A dataclass or NamedTuple may document its fields once, under ``Attributes``: its
   constructor parameters are its fields.
 - a public module listed in ``__all__`` (``scidl.nn.activations``) needs a module docstring
@@ -24,60 +25,52 @@ name followed by a line of dashes.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import inspect
-import pkgutil
 import re
 import types
 
 import pytest
 
+import _public_api as api  # tests/ is on pytest's pythonpath (pyproject)
 import scidl
 
-
-def _public(name: str) -> bool:
-    return not any(part.startswith("_") for part in name.split("."))
-
-
-PUBLIC_MODULES = sorted(
-    info.name
-    for info in pkgutil.walk_packages(scidl.__path__, prefix="scidl.")
-    if _public(info.name)
-)
-SUBPACKAGES = sorted(
-    info.name for info in pkgutil.iter_modules(scidl.__path__) if info.ispkg and _public(info.name)
-)
+PUBLIC_OBJECTS = sorted(api.public_objects().items())
+SUBPACKAGES = api.public_subpackages()
 
 
-def _collect():
-    """``(qualified public name, object)`` of every class, function and module in an __all__."""
-    seen = {}
-    for modname in PUBLIC_MODULES:
-        module = importlib.import_module(modname)
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if not (inspect.isclass(obj) or inspect.isfunction(obj) or inspect.ismodule(obj)):
-                continue  # constants are exempt
-            if not inspect.ismodule(obj) and not getattr(obj, "__module__", "").startswith("scidl"):
-                continue  # re-exported from another library: documented upstream
-            seen.setdefault(id(obj), (f"{modname}.{name}", obj))
-    return sorted(seen.values(), key=lambda item: item[0])
-
-
-PUBLIC_OBJECTS = _collect()
-SECTION = "{name}\n{dashes}\n"
+def _header_lines(lines: list[str]) -> list[int]:
+    """Indices of the section title lines (a title line followed by a line of dashes)."""
+    return [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].strip()
+        and re.fullmatch(r"-{3,}", lines[i + 1].strip())
+        and len(lines[i + 1].strip()) >= len(lines[i].strip()) // 2
+    ]
 
 
 def sections(doc: str) -> set[str]:
     """The numpydoc section headers of a docstring (a title line followed by dashes)."""
     lines = inspect.cleandoc(doc).splitlines()
-    return {
-        lines[i].strip()
-        for i in range(len(lines) - 1)
-        if lines[i].strip()
-        and re.fullmatch(r"-{3,}", lines[i + 1].strip())
-        and len(lines[i + 1].strip()) >= len(lines[i].strip()) // 2
-    }
+    return {lines[i].strip() for i in _header_lines(lines)}
+
+
+def section_body(doc: str, name: str) -> str:
+    """The text of section ``name`` (up to the next section header); empty when absent."""
+    lines = inspect.cleandoc(doc).splitlines()
+    headers = _header_lines(lines)
+    for k, i in enumerate(headers):
+        if lines[i].strip() == name:
+            end = headers[k + 1] if k + 1 < len(headers) else len(lines)
+            return "\n".join(lines[i + 2 : end])
+    return ""
+
+
+def has_examples(doc: str) -> bool:
+    """True when the Examples section itself holds ``>>>`` lines (not some other section)."""
+    return any(
+        line.strip().startswith(">>>") for line in section_body(doc, "Examples").splitlines()
+    )
 
 
 def _parameters(obj) -> list[str]:
@@ -115,7 +108,7 @@ def missing_sections(obj) -> list[str]:
     found = sections(doc)
     missing = []
     if inspect.ismodule(obj):
-        if "Examples" not in found or ">>>" not in doc:
+        if not has_examples(doc):
             missing.append("an Examples section with >>> lines")
         return missing
     summary = inspect.cleandoc(doc).splitlines()[0].strip()
@@ -132,7 +125,7 @@ def missing_sections(obj) -> list[str]:
     elif "Returns" not in found and not (_is_generator_function(obj) and "Yields" in found):
         hint = " (or Yields)" if _is_generator_function(obj) else ""
         missing.append(f"a Returns section{hint}")
-    if "Examples" not in found or ">>>" not in doc:
+    if not has_examples(doc):
         missing.append("an Examples section with >>> lines")
     return missing
 
@@ -166,6 +159,30 @@ def _bad(x):
     Returns
     -------
     float
+    """
+    return x
+
+
+def _example_in_notes(x):
+    """Return x.
+
+    Parameters
+    ----------
+    x : float
+        A number.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    >>> _example_in_notes(1)
+    1
+
+    Examples
+    --------
+    See the notes.
     """
     return x
 
@@ -226,6 +243,16 @@ def test_checker_on_known_docstrings():
     assert missing_sections(_Undocumented) == ["a docstring"]
     module = types.ModuleType("m", "A module.\n\nExamples\n--------\nNone yet.\n")
     assert missing_sections(module) == ["an Examples section with >>> lines"]
+    # >>> lines elsewhere (Notes, or before the Examples header) do not make an Examples section
+    assert missing_sections(_example_in_notes) == ["an Examples section with >>> lines"]
+    moved = types.ModuleType("m", "A module.\n\n>>> 1\n1\n\nExamples\n--------\nSee above.\n")
+    assert missing_sections(moved) == ["an Examples section with >>> lines"]
+    last = types.ModuleType("m", "A module.\n\nExamples\n--------\n>>> 1\n1\n")
+    assert missing_sections(last) == []
+    doc = "T.\n\nExamples\n--------\n>>> 1\n1\n\nNotes\n-----\nText.\n"
+    assert section_body(doc, "Examples").strip() == ">>> 1\n1"
+    assert section_body(doc, "Notes").strip() == "Text."
+    assert section_body(doc, "Returns") == ""
     assert sections("Title.\n\nNotes\n-----\nText.\nReturns\n-------\nx\n") == {
         "Notes",
         "Returns",
@@ -236,6 +263,73 @@ def test_public_objects_are_found():
     names = {name for name, _ in PUBLIC_OBJECTS}
     assert {"scidl.kinetics.TICA", "scidl.utils.check_array", "scidl.nn.activations"} <= names
     assert len(PUBLIC_OBJECTS) > 100
+
+
+# --- the shared discovery helper (tests/_public_api.py) ---
+
+
+def test_public_modules_import():
+    api.assert_public_modules_import()
+
+
+def test_discovery_lists_public_modules_only():
+    names = api.public_module_names()
+    assert {"scidl.nn", "scidl.nn.filters", "scidl.kinetics", "scidl.data.ising"} <= set(names)
+    assert all(api.is_public_name(n) for n in names)
+    assert "scidl.nn._mlp" not in names and "scidl.kinetics._tica" not in names
+    assert {"nn", "kinetics", "data"} <= set(SUBPACKAGES)
+
+
+def test_discovery_names_objects_by_public_path():
+    import scidl.kinetics
+    import scidl.nn.filters
+
+    assert api.qualified_name(scidl.kinetics.TICA) == "scidl.kinetics.TICA"
+    assert api.qualified_name(scidl.nn.filters.apply_filter) == "scidl.nn.filters.apply_filter"
+    assert api.qualified_name(scidl.nn.filters) == "scidl.nn.filters"
+    objects = api.public_objects()
+    assert objects["scidl.kinetics.TICA"] is scidl.kinetics.TICA
+    assert "scidl.nn.filters" in objects and "scidl.nn.filters" not in api.public_objects(
+        modules=False
+    )
+
+
+def test_discovery_classifies_estimators_and_functions():
+    from sklearn.base import BaseEstimator
+
+    import scidl.kinetics
+    import scidl.model_selection
+
+    estimators = api.public_estimator_classes()
+    assert estimators["scidl.kinetics.MarkovStateModel"] is scidl.kinetics.MarkovStateModel
+    assert all(issubclass(c, BaseEstimator) for c in estimators.values())
+    # scikit-learn's GridSearchCV, re-exported by scidl.model_selection, is tested upstream
+    assert scidl.model_selection.GridSearchCV not in estimators.values()
+    functions = api.public_functions()
+    assert functions["scidl.kinetics.count_transitions"] is scidl.kinetics.count_transitions
+    assert not set(functions) & set(estimators)
+    assert "scidl.kinetics.DEFAULT" not in functions  # constants are never objects
+
+
+def test_discovery_records_a_module_that_fails_to_import(monkeypatch):
+    real = api.importlib.import_module
+
+    def fake(name, *args):
+        if name == "scidl.nn.filters":
+            raise ImportError("planted")
+        return real(name, *args)
+
+    monkeypatch.setattr(api.importlib, "import_module", fake)
+    saved = dict(api.IMPORT_ERRORS)
+    try:
+        modules = api.public_modules.__wrapped__()  # uncached: the real result stays cached
+        assert "scidl.nn.filters" not in {m.__name__ for m in modules}
+        assert "planted" in api.IMPORT_ERRORS["scidl.nn.filters"]
+        with pytest.raises(AssertionError, match="scidl.nn.filters"):
+            api.assert_public_modules_import()
+    finally:
+        api.IMPORT_ERRORS.clear()
+        api.IMPORT_ERRORS.update(saved)
 
 
 # --- the rule, on every public object ---

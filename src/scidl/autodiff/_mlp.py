@@ -15,7 +15,15 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from scidl.autodiff._engine import Value, softmax_cross_entropy
 from scidl.numerics import ACTIVATIONS, gain_factor
-from scidl.utils import Interval, Options, check_fitted, validate_data, validate_params
+from scidl.utils import (
+    InstanceOf,
+    Interval,
+    Options,
+    check_fitted,
+    check_int_sequence,
+    validate_data,
+    validate_params,
+)
 
 __all__ = ["MLP", "SGD", "MLPClassifier"]
 
@@ -212,11 +220,19 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
+        "hidden_sizes": [
+            InstanceOf(tuple, list, numbers.Integral, description="an int or a sequence of ints")
+        ],
         "activation": [Options(*_activation_names())],
         "lr": [Interval(numbers.Real, 0, None, closed="neither")],
         "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "max_epochs": [Interval(numbers.Integral, 1, None)],
+        "random_state": [
+            Interval(numbers.Integral, 0, 2**32 - 1),
+            InstanceOf(np.random.Generator),
+            None,
+        ],
     }
 
     def __init__(
@@ -250,11 +266,7 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):
             )
         rng = np.random.default_rng(self.random_state)
         seed = int(rng.integers(2**31))
-        hidden = (
-            (self.hidden_sizes,)
-            if isinstance(self.hidden_sizes, numbers.Integral)
-            else tuple(self.hidden_sizes)
-        )
+        hidden = check_int_sequence(self.hidden_sizes, "hidden_sizes", allow_empty=False)
         self.net_ = MLP(
             (X.shape[1], *hidden, len(self.classes_)), activation=self.activation, random_state=seed
         )

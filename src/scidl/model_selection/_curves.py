@@ -11,7 +11,18 @@ import numpy as np
 from sklearn.model_selection import learning_curve, validation_curve
 from sklearn.utils import Bunch
 
+from scidl.utils import check_array
+
 __all__ = ["complexity_curve", "learning_curve_errors"]
+
+
+def _check_X_y(X, y):
+    """Finite numeric ``X`` of shape (n_samples, n_features) and ``y`` of the same length."""
+    X = check_array(X, name="X", ndim=2)
+    y = check_array(y, name="y", ndim=1, dtype=None)
+    if len(y) != len(X):
+        raise ValueError(f"X and y must have the same length; got {len(X)} and {len(y)}.")
+    return X, y
 
 
 def complexity_curve(
@@ -62,6 +73,7 @@ def complexity_curve(
     >>> int(c.best)
     3
     """
+    X, y = _check_X_y(X, y)
     train, test = validation_curve(
         estimator,
         X,
@@ -71,6 +83,7 @@ def complexity_curve(
         cv=cv,
         scoring=scoring,
         n_jobs=n_jobs,
+        error_score="raise",  # a failed fit is an error, never a silent NaN on the curve
     )
     train_error, test_error = -train, -test
     best = list(param_range)[int(np.argmin(test_error.mean(axis=1)))]
@@ -137,6 +150,7 @@ def learning_curve_errors(
     >>> bool(c.test_error[-1] < 0.05)     # close to the noise variance 0.01
     True
     """
+    X, y = _check_X_y(X, y)
     sizes, train, test = learning_curve(
         estimator,
         X,
@@ -146,6 +160,7 @@ def learning_curve_errors(
         scoring=scoring,
         shuffle=True,
         random_state=random_state,
+        error_score="raise",  # a failed fit is an error, never a silent NaN on the curve
     )
     return Bunch(
         train_sizes=sizes,

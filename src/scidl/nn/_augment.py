@@ -80,6 +80,13 @@ def random_affine(x, *, max_shift=0, max_rotation=0.0, generator=None):
     >>> random_affine(strip, max_shift=2, max_rotation=30, generator=g) is strip
     True
     """
+    if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x):
+        kind = x.dtype if isinstance(x, torch.Tensor) else type(x).__name__
+        raise TypeError(f"x must be a floating-point torch.Tensor of images; got {kind}.")
+    if x.ndim != 4:
+        raise ValueError(
+            f"x must be a batch of images of shape (n, C, H, W); got shape {tuple(x.shape)}."
+        )
     n, _, h, w = x.shape
     shift_x, shift_y = _axis_shift(w, max_shift), _axis_shift(h, max_shift)
     if h == 1 or w == 1 or (shift_x == 0 and shift_y == 0 and max_rotation == 0):

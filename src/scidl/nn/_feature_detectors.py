@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from scidl.utils import check_array
+
 __all__ = [
     "first_layer_weights",
     "hidden_activations",
@@ -98,7 +100,11 @@ def hidden_activations(estimator_or_module, X, layer=0):
     module = _module(estimator_or_module)
     target = module.linear_layers[layer]
     param = next(module.parameters())
-    x = torch.as_tensor(np.asarray(X), dtype=param.dtype, device=param.device)
+    X = check_array(X, name="X", ndim=2)
+    n_in = module.linear_layers[0].in_features
+    if X.shape[1] != n_in:
+        raise ValueError(f"X must have {n_in} features (the network's inputs); got {X.shape[1]}.")
+    x = torch.as_tensor(X, dtype=param.dtype, device=param.device)
     was_training = module.training
     module.eval()
     out, seen = x, False

@@ -380,7 +380,11 @@ def apply_filter(images, kernels, *, padding="same"):
     if padding not in ("same", "valid"):
         raise ValueError(f"padding must be 'same' or 'valid'; got {padding!r}.")
     is_tensor = isinstance(images, torch.Tensor)
-    x = images if is_tensor else torch.as_tensor(np.asarray(images))
+    if not is_tensor:
+        images = np.asarray(images)
+        if not (np.issubdtype(images.dtype, np.number) or images.dtype == np.bool_):
+            raise TypeError(f"images must hold numbers; got dtype {images.dtype}.")
+    x = images if is_tensor else torch.as_tensor(images)
     if not (x.is_floating_point()):
         x = x.to(torch.float64)
     if x.dim() not in (2, 3, 4):

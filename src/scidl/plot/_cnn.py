@@ -72,7 +72,11 @@ def plot_filter_effects(kernels, images, *, title="Filters and their effect"):
 
     if not kernels:
         raise ValueError("kernels must not be empty.")
-    images = [np.asarray(im, dtype=np.float64) for im in images]
+    images = [np.asarray(im) for im in images]
+    for im in images:  # numbers only (NaN pixels are drawn blank)
+        if not (np.issubdtype(im.dtype, np.number) or im.dtype == np.bool_):
+            raise TypeError(f"images must hold numbers; got an image of dtype {im.dtype}.")
+    images = [im.astype(np.float64, copy=False) for im in images]
     if not images or any(im.ndim != 2 for im in images):
         raise ValueError("images must be a non-empty sequence of 2D arrays.")
     names = list(kernels)

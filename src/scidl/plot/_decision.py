@@ -14,6 +14,7 @@ from scidl.plot._style import (
     styled,
     two_class_cmap,
 )
+from scidl.utils import check_array
 
 __all__ = ["plot_decision_boundary"]
 
@@ -66,9 +67,9 @@ def plot_decision_boundary(
     True
     """
     check_ax(ax)
-    X = np.asarray(X, dtype=float)
+    X = check_array(X, name="X", ndim=2).astype(float, copy=False)
     y = np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2:
+    if X.shape[1] != 2:
         raise ValueError(
             f"X must have shape (n_samples, 2) for a 2D decision boundary; got shape {X.shape}."
         )

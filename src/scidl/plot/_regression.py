@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from scidl.plot._style import PALETTE, check_ax, figure_of, new_figure, styled
+from scidl.utils import check_array
 
 __all__ = ["plot_regression_1d"]
 
 
 def _as_x(X, name):
     """A 1D float array from ``X`` of shape (n,) or (n, 1)."""
-    arr = np.asarray(X, dtype=float)
+    arr = check_array(X, name=name, ndim=(1, 2)).astype(float, copy=False)
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:

@@ -90,6 +90,17 @@ def _draw(ax, xx, yy, p, X, y, title):
     ax.set_yticks([])
 
 
+def _check_points(X, y):
+    """The training points drawn over the boundary: finite (n, 2) ``X`` and ``y`` of length n."""
+    X = check_array(X, name="X", ndim=2).astype(float, copy=False)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have shape (n_samples, 2); got shape {X.shape}.")
+    y = check_array(y, name="y", ndim=1, dtype=None)
+    if len(y) != len(X):
+        raise ValueError(f"y must have shape ({len(X)},) to match X; got shape {y.shape}.")
+    return X, y
+
+
 def _select(records, n_panels):
     idx = np.unique(np.round(np.geomspace(1, len(records), n_panels)).astype(int) - 1)
     return [records[i] for i in idx]
@@ -138,7 +149,7 @@ def plot_boundary_snapshots(
         raise ValueError(
             "the recorder holds no snapshots; pass it in callbacks=[...] and fit first."
         )
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    X, y = _check_points(X, y)
     xx, yy = recorder.grid
     chosen = _select(recorder.records, n_panels)
     n = len(chosen) + (reference is not None)
@@ -203,7 +214,7 @@ def save_boundary_animation(recorder, X, y, path, *, fps=8, max_frames=60):
 
     from scidl.plot._style import style
 
-    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    X, y = _check_points(X, y)
     xx, yy = recorder.grid
     records = recorder.records
     frames = (

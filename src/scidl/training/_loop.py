@@ -247,6 +247,9 @@ def _as_tensors(data, device, name):
         )
     if n == 0:
         raise ValueError(f"{name} is empty.")
+    for i, t in enumerate(data):  # once, before training: a NaN would only show as divergence
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} must be finite; tensor {i} holds NaN or inf.")
     return tuple(t.to(device) for t in data)
 
 

@@ -14,6 +14,9 @@ from scidl.utils import check_array, validate_data
 __all__ = ["DBSCAN", "k_distance_knee", "k_distances", "suggest_eps"]
 
 
+_NUMERIC_PARAMS = ("eps", "min_samples", "leaf_size", "p", "n_jobs")
+
+
 class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
     """Density-based clustering: scikit-learn's DBSCAN behind scidl's conventions.
 
@@ -76,6 +79,12 @@ class DBSCAN(PersistenceMixin, _SklearnDBSCAN):
         -------
         self : DBSCAN
         """
+        for name in _NUMERIC_PARAMS:  # scikit-learn's table takes True for 1 (bool is an int)
+            value = getattr(self, name)
+            if isinstance(value, (bool, np.bool_)):
+                raise TypeError(
+                    f"The {name!r} parameter of DBSCAN must be a number, not a bool; got {value!r}."
+                )
         if self.metric != "precomputed":
             X = validate_data(self, X, dtype=[np.float64, np.float32], accept_sparse="csr")
         return super().fit(X, y, sample_weight=sample_weight)

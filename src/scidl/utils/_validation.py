@@ -121,6 +121,8 @@ def check_array(x, *, name="X", ndim=2, dtype="numeric", allow_nan=False, min_sa
         elif arr.dtype.kind in "iub":
             arr = arr.astype(np.float64)
     elif dtype is not None:
+        if arr.dtype.kind not in "fiub":
+            arr = _to_float(arr, name)
         arr = arr.astype(dtype, copy=False)
     if arr.ndim >= 1 and arr.shape[0] < min_samples:
         raise ValueError(
