@@ -47,6 +47,14 @@ chapter 7, molecular kinetics
   kinetics            Langevin dynamics, TICA, Markov state models (implied
                       timescales, Chapman-Kolmogorov test, PCCA+), TICA versus
                       time-lagged autoencoder and VAMPnet on hidden-state toys
+chapter 8, generative learning
+  vae-mnist           variational autoencoders on binarised MNIST: ELBO terms, the
+                      importance-weighted likelihood, latent space, manifold, samples
+  gmvae-clustering    clustering with a Gaussian-mixture VAE versus k-means
+  rbm-mnist           restricted Boltzmann machines by CD-1, CD-10 and PCD; test
+                      log-likelihood by annealed importance sampling; filters, samples
+  dbn-pretraining     the 2006 breakthrough: greedy layer-wise RBM pretraining versus
+                      random initialisation with 100, 500 and 1,000 labels
 
 Each topic lives in a module ``_ch{chapter}_{topic}.py`` (dashes as underscores)
 whose entry point is ``run(*, quick=False, random_state=0)``, registered with
@@ -77,6 +85,10 @@ from scidl.demos import (  # noqa: F401
     _ch6_autoencoder_vs_pca,
     _ch6_clustering,
     _ch7_kinetics,
+    _ch8_dbn_pretraining,
+    _ch8_gmvae_clustering,
+    _ch8_rbm_mnist,
+    _ch8_vae_mnist,
 )
 from scidl.demos._registry import (
     Demo,

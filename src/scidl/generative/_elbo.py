@@ -18,13 +18,39 @@ import math
 import torch
 import torch.nn.functional as F
 
-__all__ = ["gaussian_kl", "log_bernoulli", "log_normal", "reparameterize"]
+__all__ = ["gaussian_kl", "iwae_bound", "log_bernoulli", "log_normal", "reparameterize"]
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
 
 def _per_sample(t):
     return t.reshape(t.shape[0], -1).sum(dim=1)
+
+
+def _check_tensor(x, name, like=None, like_name=None):
+    """``x`` must be a floating torch tensor with a batch axis (and ``like``'s shape).
+
+    Shapes and types only: values are not checked, so that a training step never
+    waits for the device (non-finite values propagate, as in any torch function).
+    """
+    if not isinstance(x, torch.Tensor) or not torch.is_floating_point(x):
+        kind = x.dtype if isinstance(x, torch.Tensor) else type(x).__name__
+        raise TypeError(f"{name} must be a floating-point torch.Tensor; got {kind}.")
+    if x.ndim < 1 or x.shape[0] == 0:
+        raise ValueError(f"{name} must have a non-empty batch axis; got shape {tuple(x.shape)}.")
+    if like is not None and isinstance(like, torch.Tensor):
+        try:
+            torch.broadcast_shapes(x.shape, like.shape)
+        except RuntimeError:
+            raise ValueError(
+                f"{like_name} of shape {tuple(like.shape)} does not broadcast to {name} of "
+                f"shape {tuple(x.shape)}."
+            ) from None
+        if like.ndim > x.ndim:
+            raise ValueError(
+                f"{name} of shape {tuple(x.shape)} has fewer axes than {like_name} of shape "
+                f"{tuple(like.shape)}."
+            )
 
 
 def reparameterize(mu, logvar):
@@ -118,6 +144,13 @@ def log_bernoulli(x, logits):
     >>> float(log_bernoulli(x, torch.zeros(1, 2))) == 2 * float(torch.log(torch.tensor(0.5)))
     True
     """
+    _check_tensor(x, "x")
+    _check_tensor(logits, "logits")
+    if x.shape != logits.shape:
+        raise ValueError(
+            f"x and logits must have the same shape; got {tuple(x.shape)} and "
+            f"{tuple(logits.shape)}."
+        )
     return -_per_sample(F.binary_cross_entropy_with_logits(logits, x, reduction="none"))
 
 
@@ -144,6 +177,45 @@ def log_normal(x, mu, logvar):
     >>> math.isclose(v, -0.5 * math.log(2 * math.pi), rel_tol=1e-6)
     True
     """
-    logvar = torch.as_tensor(logvar, dtype=x.dtype, device=x.device).expand_as(x)
-    mu = torch.as_tensor(mu, dtype=x.dtype, device=x.device).expand_as(x)
+    _check_tensor(x, "x")
+    mu = torch.as_tensor(mu, dtype=x.dtype, device=x.device)
+    logvar = torch.as_tensor(logvar, dtype=x.dtype, device=x.device)
+    _check_tensor(x, "x", mu, "mu")
+    _check_tensor(x, "x", logvar, "logvar")
+    mu, logvar = mu.expand_as(x), logvar.expand_as(x)
     return _per_sample(-0.5 * (_LOG_2PI + logvar + (x - mu) ** 2 * torch.exp(-logvar)))
+
+
+def iwae_bound(log_weights):
+    """The importance-weighted bound ``log 1/K sum_k exp(log_weights[k])`` per sample.
+
+    With ``log_weights[k] = log p(x, z_k) - log q(z_k|x)`` for ``K`` draws
+    ``z_k ~ q(z|x)`` this is the bound ``L_K`` of Burda, Grosse & Salakhutdinov
+    (2016, arXiv:1509.00519): ``L_1`` is the ELBO, ``E[L_K] <= E[L_{K+1}] <= log p(x)``
+    and ``L_K -> log p(x)`` as ``K`` grows. Computed with ``logsumexp``, so very
+    negative weights (hundreds of nats) do not underflow.
+
+    Parameters
+    ----------
+    log_weights : torch.Tensor of shape (K, batch)
+        Log importance weights, one row per draw.
+
+    Returns
+    -------
+    torch.Tensor of shape (batch,)
+
+    Examples
+    --------
+    >>> import math
+    >>> import torch
+    >>> from scidl.generative import iwae_bound
+    >>> w = torch.tensor([[-1000.0], [-1000.0 + math.log(3.0)]], dtype=torch.float64)
+    >>> round(float(iwae_bound(w)) + 1000.0, 6)  # weights e^-1000 x (1, 3): log of the mean 2
+    0.693147
+    """
+    if log_weights.ndim != 2 or log_weights.shape[0] < 1:
+        raise ValueError(
+            "log_weights must have shape (K, batch) with K >= 1; "
+            f"got shape {tuple(log_weights.shape)}."
+        )
+    return torch.logsumexp(log_weights, dim=0) - math.log(log_weights.shape[0])

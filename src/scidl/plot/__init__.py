@@ -33,6 +33,19 @@ plot_ck_test            the Chapman-Kolmogorov test: predicted versus estimated
 plot_metastable_sets    PCCA+ metastable sets drawn on a 2D potential
 plot_hidden_state_separation
                         a slow coordinate's histogram per hidden state (TICA vs TAE)
+plot_latent_clusters    2D codes coloured by cluster and by class (Gaussian-mixture VAE)
+plot_component_samples  samples of each mixture component as images, one row per component
+plot_clustering_scores  clustering accuracy and NMI per method, mean ± sd over seeds
+plot_accuracy_vs_size   clustering accuracy against the number of training samples
+plot_pretraining_curves test accuracy versus labels, DBN-pretrained versus random start
+plot_rbm_filters        an RBM's filters (couplings of each hidden unit) as images
+plot_log_likelihoods    test log-likelihoods per model as bars, with error bars and anchors
+plot_vae_latent         a VAE's 2D latent codes coloured by class
+plot_vae_manifold       decoded images on a grid of a 2D latent space
+plot_vae_interpolations decoded straight lines between the codes of two inputs
+plot_vae_reconstructions
+                        inputs over their reconstructions
+plot_elbo_terms         the ELBO, reconstruction and KL terms per epoch
 style                   context manager applying the scidl style (rcParams)
 subplots                a new styled Figure with a grid of Axes (no pyplot), for panels
 PALETTE                 the colour-blind-safe palette (Okabe & Ito)
@@ -42,11 +55,18 @@ from scidl.plot._activations import plot_activations
 from scidl.plot._clustering import plot_k_distance
 from scidl.plot._cnn import plot_feature_maps, plot_filter_effects, plot_learned_filters
 from scidl.plot._confusion import plot_confusion_matrix
+from scidl.plot._dbn import plot_pretraining_curves
 from scidl.plot._decision import plot_decision_boundary
 from scidl.plot._feature_detectors import (
     plot_activation_maximization,
     plot_first_layer_weights,
     plot_top_activating,
+)
+from scidl.plot._gmvae import (
+    plot_accuracy_vs_size,
+    plot_clustering_scores,
+    plot_component_samples,
+    plot_latent_clusters,
 )
 from scidl.plot._history import plot_history
 from scidl.plot._images import plot_image_grid
@@ -59,6 +79,7 @@ from scidl.plot._kinetics import (
 )
 from scidl.plot._model_selection import plot_complexity_curve, plot_learning_curve
 from scidl.plot._optim import plot_trajectories
+from scidl.plot._rbm import plot_log_likelihoods, plot_rbm_filters
 from scidl.plot._regression import plot_regression_1d
 from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
 from scidl.plot._training_snapshots import (
@@ -66,34 +87,53 @@ from scidl.plot._training_snapshots import (
     plot_boundary_snapshots,
     save_boundary_animation,
 )
+from scidl.plot._vae import (
+    plot_elbo_terms,
+    plot_vae_interpolations,
+    plot_vae_latent,
+    plot_vae_manifold,
+    plot_vae_reconstructions,
+)
 
 __all__ = [
     "PALETTE",
     "SEQUENTIAL_CMAP",
     "STYLE",
     "boundary_recorder",
+    "plot_accuracy_vs_size",
     "plot_activation_maximization",
     "plot_activations",
     "plot_boundary_snapshots",
     "plot_ck_test",
+    "plot_clustering_scores",
+    "plot_component_samples",
     "plot_complexity_curve",
     "plot_confusion_matrix",
     "plot_feature_maps",
     "plot_filter_effects",
     "plot_first_layer_weights",
     "plot_decision_boundary",
+    "plot_elbo_terms",
     "plot_hidden_state_separation",
     "plot_history",
     "plot_image_grid",
     "plot_implied_timescales",
     "plot_k_distance",
+    "plot_latent_clusters",
     "plot_learned_filters",
     "plot_learning_curve",
+    "plot_log_likelihoods",
     "plot_metastable_sets",
+    "plot_pretraining_curves",
+    "plot_rbm_filters",
     "plot_regression_1d",
     "plot_tica_projection",
     "plot_top_activating",
     "plot_trajectories",
+    "plot_vae_interpolations",
+    "plot_vae_latent",
+    "plot_vae_manifold",
+    "plot_vae_reconstructions",
     "save_boundary_animation",
     "style",
     "subplots",
