@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 import torch
@@ -11,33 +9,12 @@ from sklearn.base import clone
 from sklearn.neural_network import BernoulliRBM
 from sklearn.utils import check_random_state
 
+from _rbm_cases import all_states as _states
+from _rbm_cases import random_rbm as _rbm
 from scidl.base import load
 from scidl.generative import RBM, RBMModule, exact_log_partition
 from scidl.generative._rbm import _ContrastiveDivergence
 from scidl.utils import NotFittedError
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    # Tiny tensors: one thread is fastest, and immune to oversubscribed machines.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
-def _rbm(n_visible, n_hidden, *, visible="bernoulli", scale=1.0, seed=0):
-    torch.manual_seed(seed)
-    rbm = RBMModule(n_visible, n_hidden, visible=visible).double()
-    with torch.no_grad():
-        rbm.weight.normal_(0.0, scale)
-        rbm.hidden_bias.normal_(0.0, 1.0)
-        rbm.visible_bias.normal_(0.0, 1.0)
-    return rbm
-
-
-def _states(n):
-    return torch.tensor(list(itertools.product([0.0, 1.0], repeat=n)), dtype=torch.float64)
 
 
 def _toy_data(n=200, seed=0):
