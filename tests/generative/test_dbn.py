@@ -8,6 +8,7 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from scidl.base import load
 from scidl.generative import (
     RBM,
     DBNInitializer,
@@ -239,3 +240,17 @@ def test_plot_pretraining_curves():
         plot_pretraining_curves([], [], [])
     with pytest.raises(TypeError, match="ax"):
         plot_pretraining_curves([100], [0.7], [0.6], ax="not an axes")
+
+
+def test_save_and_load_round_trip_keeps_every_layer(tmp_path, data, dbn):
+    """The RBMs of ``layers_`` are stored inside the network's file and come back fitted."""
+    X, _ = data
+    loaded = load(dbn.save(tmp_path / "dbn.pt"))
+    assert [type(r) for r in loaded.layers_] == [RBM, RBM]
+    H = X
+    for mine, theirs in zip(dbn.layers_, loaded.layers_):
+        assert theirs.get_params() == mine.get_params()
+        np.testing.assert_array_equal(theirs.components_, mine.components_)
+        np.testing.assert_array_equal(theirs.transform(H), mine.transform(H))
+        H = mine.transform(H)
+    np.testing.assert_array_equal(loaded.transform(X), dbn.transform(X))

@@ -104,6 +104,14 @@ class PersistenceMixin:
         """
         check_fitted(self)
         path = Path(path)
+        payload = self._to_payload()
+        if is_main_process():
+            with atomic_write(path) as fh:
+                torch.save(payload, fh)
+        return path
+
+    def _to_payload(self) -> dict:
+        """The plain-data dictionary ``save`` writes (tensors, strings, nested payloads)."""
         params = {}
         for name, value in self.get_params(deep=False).items():
             if name in self._unsaved_params:
@@ -115,11 +123,18 @@ class PersistenceMixin:
                     "values (numbers, strings, lists) can be saved."
                 )
             params[name] = value
-        arrays, attrs, module_state = {}, {}, None
+        arrays, attrs, module_state, nested = {}, {}, None, {}
         for name, value in vars(self).items():
             if not name.endswith("_") or name.startswith("_"):
                 continue
-            if isinstance(value, torch.nn.Module):
+            if (
+                isinstance(value, list | tuple)
+                and value
+                and all(isinstance(v, PersistenceMixin) for v in value)
+            ):  # fitted sub-estimators (a deep belief network's RBMs): stored recursively
+                check_fitted(value[0])
+                nested[name] = [v._to_payload() for v in value]
+            elif isinstance(value, torch.nn.Module):
                 if name != "module_":
                     raise ValueError(
                         f"Cannot save torch module attribute {name!r}; only module_ is supported."
@@ -151,11 +166,9 @@ class PersistenceMixin:
             "attrs_json": json.dumps(attrs),
             "arrays": arrays,
             "module_state": module_state,
+            "estimators": nested,
         }
-        if is_main_process():
-            with atomic_write(path) as fh:
-                torch.save(payload, fh)
-        return path
+        return payload
 
 
 def _scidl_version():
@@ -216,6 +229,11 @@ def load(path, *, device="cpu"):
             f"{str(path)!r} was written by a newer scidl (format {payload['format_version']}); "
             f"this scidl reads format <= {FORMAT_VERSION}."
         )
+    return _from_payload(payload, device)
+
+
+def _from_payload(payload, device):
+    """The estimator a payload of :meth:`PersistenceMixin._to_payload` describes."""
     module_name, _, qualname = str(payload["class"]).partition(":")
     if not (module_name == "scidl" or module_name.startswith("scidl.")):
         raise ValueError(
@@ -241,6 +259,8 @@ def load(path, *, device="cpu"):
         setattr(est, name, value)
     for name, tensor in payload["arrays"].items():
         setattr(est, name, tensor.numpy())
+    for name, children in payload.get("estimators", {}).items():
+        setattr(est, name, [_from_payload(child, device) for child in children])
     if payload["module_state"] is not None:
         module = est._build_module()
         floats = [t for t in payload["module_state"].values() if t.is_floating_point()]
