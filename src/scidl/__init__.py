@@ -18,6 +18,9 @@ optim            optimizers traced on test functions
 unsupervised     PCA, k-means, DBSCAN, autoencoders
 kinetics         TICA, VAMP, Markov state models, VAMPnets, time-lagged autoencoders
 generative       variational autoencoders, Gaussian-mixture VAEs, RBMs and deep belief networks
+active           active learning: query strategies, the pool-based loop, learning curves
+rl               reinforcement learning: dynamic programming, Q-learning, SARSA, DQN, A2C
+course           exercises for every chapter and a sandboxed automatic grader
 plot             figures (matplotlib) from fitted estimators and arrays
 demos            one demo per syllabus topic, used by ``scidl tour``
 cli              the ``scidl`` command line (tour, demo, list)

@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="run only these topics (names from `scidl list`); default: all",
     )
+    from scidl.cli._course import add_course_parser
+
+    add_course_parser(commands)
     return parser
 
 
@@ -323,6 +326,11 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help(stdout)
         return EXIT_OK
+
+    if args.command == "course":
+        from scidl.cli._course import run_course
+
+        return run_course(args, stdout, sys.stderr)
 
     from scidl.demos import list_demos
 
