@@ -12,6 +12,7 @@ Potentials (by name for :func:`get_potential`):
 ``"triple_well_2d"``         the three-well potential of Metzner, Schuette and Vanden-Eijnden
 ``"muller_brown"``           the Mueller-Brown potential (three minima)
 ``"torsion"``                a periodic two-angle landscape with beta, alpha-R and alpha-L basins
+``"double_well_2d"``         ``V = x^4 - 6 x^2 + x + y^2 / 2``, the Boltzmann-generator double well
 """
 
 from __future__ import annotations
@@ -251,9 +252,46 @@ class Torsion(Potential):
         return -self.depth * ds / s[..., None]
 
 
+class DoubleWell2D(Potential):
+    """``V(x, y) = a x^4 - b x^2 + c x + k y^2 / 2``: the double well of Noe et al. (2019).
+
+    With the defaults ``a=1, b=6, c=1, k=1`` (the Boltzmann-generator example of Noe,
+    Olsson, Koehler and Wu, Science 2019): minima near ``x = -1.77`` (``V = -10.75``) and
+    ``x = 1.69`` (``V = -7.29``), the saddle at ``x = 0.084`` (``V = 0.04``). At ``kT = 1``
+    the free energy of the right well (``x > 0``) exceeds the left's by 3.38 kT.
+    """
+
+    name = "double_well_2d"
+    dim = 2
+    domain = np.array([[-3.0, 3.0], [-4.0, 4.0]])
+    kT = 1.0
+    dt = 1e-3
+    x0 = np.array([-1.77, 0.0])
+
+    def __init__(self, a=1.0, b=6.0, c=1.0, k=1.0):
+        self.a, self.b, self.c, self.k = float(a), float(b), float(c), float(k)
+
+    def energy(self, x):
+        u, v = x[..., 0], x[..., 1]
+        return self.a * u**4 - self.b * u**2 + self.c * u + 0.5 * self.k * v**2
+
+    def gradient(self, x):
+        u, v = x[..., 0], x[..., 1]
+        gu = 4.0 * self.a * u**3 - 2.0 * self.b * u + self.c
+        return np.stack([gu, self.k * v], axis=-1)
+
+
 POTENTIALS = {
     cls.name: cls
-    for cls in (DoubleWell, AsymmetricDoubleWell, TripleWell1D, TripleWell2D, MullerBrown, Torsion)
+    for cls in (
+        DoubleWell,
+        AsymmetricDoubleWell,
+        TripleWell1D,
+        TripleWell2D,
+        MullerBrown,
+        Torsion,
+        DoubleWell2D,
+    )
 }
 
 
