@@ -60,6 +60,16 @@ def _mlp_module():
     return MLP(2, 2, (3,))
 
 
+@functools.cache
+def _flow():
+    """A RealNVP fitted (one short epoch) on the standard (40, 2) X."""
+    from scidl.generative import RealNVP
+
+    return RealNVP(n_layers=2, hidden_sizes=(4,), max_epochs=1, random_state=0).fit(
+        good_argument("X")
+    )
+
+
 def _vamp():
     from scidl.kinetics import VAMP
 
@@ -83,6 +93,14 @@ def _poly_regression():
 # then each bad array). A callable builds its values when the case runs. A function whose
 # valid call cannot be built from its array arguments alone must have a recipe here.
 RECIPES: dict[str, object] = {
+    "scidl.active.expected_model_change": lambda: {
+        "committee_predictions": np.random.default_rng(0).normal(size=(3, 40))
+    },
+    "scidl.active.select_batch": lambda: {
+        "utility": np.linspace(0.0, 1.0, 40),
+        "batch_size": 3,
+        "diversity": 0.5,
+    },
     "scidl.autodiff.numerical_gradient": lambda: {"f": lambda x: float((x**2).sum())},
     "scidl.data.train_test_split_stratified": lambda: {"y": _labels()},
     "scidl.generative.compare_pretraining": lambda: {
@@ -133,6 +151,9 @@ RECIPES: dict[str, object] = {
         "resolution": 10,
     },
     "scidl.plot.plot_filter_effects": lambda: {"kernels": {"box": np.ones((3, 3)) / 9}},
+    "scidl.plot.plot_flow_density": lambda: {"flow": _flow(), "resolution": 8},
+    "scidl.plot.plot_flow_latent": lambda: {"flow": _flow(), "n_samples": 10},
+    "scidl.plot.plot_queried_samples": lambda: {"labeled": np.arange(5), "n_initial": 2},
     "scidl.plot.plot_regression_1d": lambda: {
         "estimator_or_predict": lambda X: X[:, 0],
         "y": np.linspace(0, 1, 40),
@@ -173,4 +194,8 @@ GOOD_ARRAYS: dict[tuple[str, str], object] = {
     ("scidl.training.train", "data"): torch.as_tensor(good_argument("data"), dtype=torch.float32),
     ("scidl.generative.log_bernoulli", "x"): torch.zeros(40, 2),
     ("scidl.generative.log_normal", "x"): torch.zeros(40, 2),
+    ("scidl.generative.double_well_energy", "x"): torch.zeros(40, 2),
+    ("scidl.generative.harmonic_energy", "x"): torch.zeros(40, 2),
+    ("scidl.generative.wasserstein_1d", "X"): np.linspace(0.0, 1.0, 40),
+    ("scidl.generative.wasserstein_1d", "Y"): np.linspace(0.5, 2.0, 30),
 }

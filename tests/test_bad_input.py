@@ -83,6 +83,12 @@ ESTIMATORS = {q: o for q, o in api.public_estimator_classes().items() if q not i
 for _q, _cls in ESTIMATORS.items():
     if "lagtime" in inspect.signature(_cls).parameters:
         ALLOWED[(_q, "3-D (2-D expected)")] = THREE_D_TRAJECTORIES
+for _q in (
+    "scidl.sequence.LinearAutoregressive",
+    "scidl.sequence.RNNForecaster",
+    "scidl.sequence.WaveNet",
+):
+    ALLOWED[(_q, "3-D (2-D expected)")] = THREE_D_TRAJECTORIES
 
 ELEMENTWISE = (
     "elementwise maths on any shape: NaN/inf propagate by IEEE rules and an empty array "
@@ -106,6 +112,13 @@ for _case in ("NaN", "+inf", "-inf", "empty", "1-D", "3-D (2-D expected)"):
     ALLOWED[("scidl.autodiff.numerical_gradient", f"x: {_case}")] = (
         "central differences of f at a point of any shape: non-finite values reach f and come "
         "back as IEEE results; an empty point has an empty gradient"
+    )
+for _case in ("NaN", "+inf", "-inf", "empty"):
+    for _q in ("scidl.generative.double_well_energy", "scidl.generative.harmonic_energy"):
+        ALLOWED[(_q, f"x: {_case}")] = ELEMENTWISE + " (a torch energy, row by row)"
+for _p in ("X", "Y"):
+    ALLOWED[("scidl.generative.wasserstein_1d", f"{_p}: 1-D")] = (
+        "documented: 1-D samples are the input of the one-dimensional Wasserstein distance"
     )
 for _case in ("NaN", "+inf", "-inf", "empty", "string/object", "1-D", "3-D (2-D expected)"):
     ALLOWED[("scidl.data.train_test_split_stratified", f"X: {_case}")] = (
@@ -158,11 +171,13 @@ def _params(cls):
 
 
 def kind_of(cls) -> str:
-    """'dtraj' (integer state sequences), 'images' (3-D accepted: tags) or 'table'."""
+    """'dtraj' (state sequences), 'strings' (string tag), 'images' (3-D accepted) or 'table'."""
     params = _params(cls)
     if "n_states" in params:
         return "dtraj"
     tags = cls().__sklearn_tags__()
+    if tags.input_tags.string:  # a sequence of strings (text, SMILES)
+        return "strings"
     if tags.input_tags.three_d_array:
         return "images"
     return "table"
@@ -174,6 +189,8 @@ def good_data(cls):
     kind = kind_of(cls)
     if kind == "dtraj":
         return np.tile([0, 0, 1, 1, 2, 1, 0, 2], 5), None
+    if kind == "strings":
+        return np.array(["CCO", "CCN", "c1ccccc1", "CCCl", "OCC(=O)N"] * 4, dtype=object), None
     X = rng.random((12, 8, 8)) if kind == "images" else rng.normal(size=(40, 3))
     est = cls()
     labels = np.arange(len(X)) % 2
@@ -198,6 +215,14 @@ def bad_arrays(kind: str, good):
     """``{case kind: bad value}`` for a data argument of the given kind."""
     good = np.asarray(good)
     cases = {}
+    if kind == "strings":  # a 1-D sequence of strings
+        cases["NaN"] = np.array([0.5, np.nan, 1.0])
+        cases["numbers"] = np.arange(len(good), dtype=float)
+        cases["empty"] = good[:0]
+        cases["non-string item"] = np.array([*good[:3], 7], dtype=object)
+        cases["2-D (1-D expected)"] = good.reshape(-1, 1)
+        cases["single string"] = str(good[0])
+        return cases
     if kind == "dtraj":
         cases["negative label"] = np.where(good == 2, -1, good)
         cases["fractional label"] = good + 0.5
@@ -327,6 +352,9 @@ ACCEPTED: dict[tuple, str] = {
     ("max_shift", "zero"): "no shift augmentation",
     ("max_rotation", "zero"): "no rotation augmentation",
     ("persistent", "bool"): "a boolean switch (persistent contrastive divergence)",
+    ("spectral_norm", "bool"): "a boolean switch (spectral normalisation of a discriminator)",
+    ("label_smoothing", "zero"): "no label smoothing (the plain GAN targets)",
+    ("standardize", "bool"): "a boolean switch (GAN: train on standardised features)",
     ("bessel", "bool"): "a boolean switch",
     ("remove_mean", "bool"): "a boolean switch",
     ("compute_c0t", "bool"): "a boolean switch",
@@ -344,6 +372,10 @@ ACCEPTED: dict[tuple, str] = {
     ("beta", "zero"): "beta=0 drops the KL term: the autoencoder limit of the beta-VAE family",
     ("kl_warmup", "zero"): "no warm-up: the full KL weight from the first epoch",
     ("pretrain_epochs", "zero"): "no pre-training",
+    ("diversity", "zero"): "documented (ActiveLearner): no diversity term, the top batch",
+    ("residual", "bool"): "a boolean switch (forecast the increment)",
+    ("teacher_forcing", "bool"): "documented (RNNForecaster, WaveNet): True is one-step training",
+    ("teacher_forcing", "zero"): "documented (RNNForecaster, WaveNet): 0 is free-running training",
     ("scidl.unsupervised.DBSCAN", "n_jobs", "negative"): "n_jobs=-1 uses every core (joblib)",
 }
 
@@ -431,6 +463,10 @@ def bad_method_inputs(qualified, method):
     """``{case: bad input}`` for a method: NaN, +inf, wrong n_features, 1-D, empty, strings."""
     good = np.asarray(_method_input(qualified, method))
     kind = kind_of(ESTIMATORS[qualified])
+    if kind == "strings" and method != "inverse_transform":
+        cases = bad_arrays("strings", good)
+        cases["unknown token"] = np.array([*good[:2], "CCXe"], dtype=object)
+        return cases
     if kind == "dtraj":
         cases = bad_arrays("dtraj", good)
         cases.pop("3-D")
@@ -456,6 +492,10 @@ def method_cases():
             if not hasattr(cls, method):
                 continue
             if method == "inverse_transform" and not hasattr(cls, "transform"):
+                continue
+            if kind_of(cls) == "strings" and method != "inverse_transform":
+                for case in sorted(bad_arrays("strings", ["C"]).keys() | {"unknown token"}):
+                    yield pytest.param(qualified, method, case, id=f"{qualified}-{method}-{case}")
                 continue
             for case in ("NaN", "+inf", "wrong n_features", "1-D", "empty", "string/object"):
                 if kind_of(cls) == "dtraj" and case in ("+inf", "wrong n_features", "1-D"):

@@ -26,6 +26,7 @@ import warnings
 
 import pytest
 from sklearn.base import BaseEstimator
+from sklearn.linear_model import Ridge
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import _public_api as api  # tests/ is on pytest's pythonpath (pyproject)
@@ -111,8 +112,25 @@ VARIANTS = {
         {"n_components": 2},
         {"n_components": 2, "svd_solver": "randomized", "random_state": 0},
     ],
+    # Trained by example (the generic instance) and, with an energy, by example and energy.
+    "scidl.generative.BoltzmannGenerator": [
+        {"max_epochs": 5, "hidden_sizes": (8,), "batch_size": 32, "random_state": 0},
+        {
+            "energy": "harmonic",
+            "max_epochs": 5,
+            "hidden_sizes": (8,),
+            "batch_size": 32,
+            "random_state": 0,
+        },
+    ],
     # Also the time-lagged covariance.
     "scidl.kinetics.Covariance": [{"lagtime": 1, "compute_c0t": True}],
+    # The default (logistic regression), a bootstrap committee, a regression committee.
+    "scidl.active.ActiveLearner": [
+        {"random_state": 0},
+        {"strategy": "vote_entropy", "committee": 3, "random_state": 0},
+        {"estimator": Ridge(), "strategy": "variance", "committee": 3, "random_state": 0},
+    ],
 }
 
 

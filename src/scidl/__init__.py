@@ -17,13 +17,14 @@ autodiff         a teaching automatic-differentiation engine and its MLP
 optim            optimizers traced on test functions
 unsupervised     PCA, k-means, DBSCAN, autoencoders
 kinetics         TICA, VAMP, Markov state models, VAMPnets, time-lagged autoencoders
-generative       variational autoencoders, Gaussian-mixture VAEs, RBMs and deep belief networks
+generative       VAEs, GMVAEs, RBMs, deep belief networks, GANs, divergences, flows
+sequence         RNN/LSTM/GRU forecasters, WaveNet, character-level models, SMILES VAE, MOSES
 active           active learning: query strategies, the pool-based loop, learning curves
 rl               reinforcement learning: dynamic programming, Q-learning, SARSA, DQN, A2C
 course           exercises for every chapter and a sandboxed automatic grader
 plot             figures (matplotlib) from fitted estimators and arrays
 demos            one demo per syllabus topic, used by ``scidl tour``
-cli              the ``scidl`` command line (tour, demo, list)
+cli              the ``scidl`` command line (tour, demo, list, course)
 
 Examples
 --------

@@ -35,6 +35,17 @@ SYLLABUS_ORDER = [
     "gmvae-clustering",
     "rbm-mnist",
     "dbn-pretraining",
+    "gan-mode-coverage",
+    "dcgan-mnist",
+    "divergences",
+    "normalizing-flows",
+    "boltzmann-generator",
+    "rnn-forecasting",
+    "char-rnn",
+    "molecule-vae",
+    "active-learning",
+    "tabular-rl",
+    "deep-rl",
 ]
 
 

@@ -5,7 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from scidl.demos import run_demo
-from scidl.plot import episode_animation, plot_learning_curves, plot_value_function
+from scidl.plot import episode_animation, plot_return_curves, plot_value_function
 from scidl.rl import GridWorld, grid_layout, value_iteration
 from scidl.training import History
 
@@ -48,15 +48,15 @@ def test_plot_value_function_and_its_input_checks():
 
 def test_learning_curves_mean_and_band():
     runs = [History([{"timesteps": t, "eval_return": t * k} for t in (1, 2)]) for k in (1, 3)]
-    fig = plot_learning_curves({"a": runs}, target=5)
+    fig = plot_return_curves({"a": runs}, target=5)
     ax = fig.axes[0]
     mean_line = ax.lines[0]
     np.testing.assert_allclose(mean_line.get_ydata(), [2.0, 4.0])  # mean of (1, 3) and (2, 6)
     assert len(ax.collections) == 1  # the min-max band
     with pytest.raises(TypeError, match="runs must be a non-empty dict"):
-        plot_learning_curves([])
+        plot_return_curves([])
     with pytest.raises(ValueError, match="columns 'timesteps' and 'eval_return'"):
-        plot_learning_curves({"a": [History([{"epoch": 1}])]})
+        plot_return_curves({"a": [History([{"epoch": 1}])]})
 
 
 def test_episode_animation_checks_frames():

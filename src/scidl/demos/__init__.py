@@ -55,6 +55,31 @@ chapter 8, generative learning
                       log-likelihood by annealed importance sampling; filters, samples
   dbn-pretraining     the 2006 breakthrough: greedy layer-wise RBM pretraining versus
                       random initialisation with 100, 500 and 1,000 labels
+  gan-mode-coverage   GANs on the 8-Gaussian ring and 25-Gaussian grid: modes covered,
+                      high-quality samples, plain GAN versus PacGAN packing
+  dcgan-mnist         a DCGAN on MNIST: samples over training, Fréchet distance in
+                      ConvNet features, generated digits per class
+chapter 9, probability measures and learning distributions
+  divergences         KL (closed form and k-NN), MMD and its permutation test,
+                      Wasserstein distances: estimates versus sample size
+  normalizing-flows   RealNVP on two moons: exact held-out likelihood, density,
+                      latent space and samples
+  boltzmann-generator a flow trained by energy and by example on a 2D double well:
+                      free energy by reweighting, one-shot sampling across the barrier
+chapter 10, recurrent neural networks
+  rnn-forecasting     RNN, LSTM, GRU and WaveNet forecasts of Lorenz-63: error versus
+                      horizon, valid prediction time in Lyapunov times, attractors
+  char-rnn            character-level LSTMs on the Zen of Python and on MOSES SMILES:
+                      samples by temperature, validity, uniqueness, novelty
+  molecule-vae        a SMILES VAE on MOSES molecules: prior samples, reconstructions,
+                      interpolation between molecules, property histograms
+chapter 11, active and reinforcement learning
+  active-learning     uncertainty sampling and query by committee against random
+                      labels: iris, MNIST, the Mueller-Brown potential with MLP committees
+  tabular-rl          value and policy iteration on FrozenLake (14/17; 0.744 in 100
+                      steps), Q-learning and SARSA, value and policy maps
+  deep-rl             DQN, A2C and REINFORCE on CartPole-v1 with seed bands; a rendered
+                      grid-world episode as a GIF
 
 Each topic lives in a module ``_ch{chapter}_{topic}.py`` (dashes as underscores)
 whose entry point is ``run(*, quick=False, random_state=0)``, registered with
@@ -86,9 +111,20 @@ from scidl.demos import (  # noqa: F401
     _ch6_clustering,
     _ch7_kinetics,
     _ch8_dbn_pretraining,
+    _ch8_dcgan_mnist,
+    _ch8_gan_mode_coverage,
     _ch8_gmvae_clustering,
     _ch8_rbm_mnist,
     _ch8_vae_mnist,
+    _ch9_boltzmann_generator,
+    _ch9_divergences,
+    _ch9_normalizing_flows,
+    _ch10_char_rnn,
+    _ch10_molecule_vae,
+    _ch10_rnn_forecasting,
+    _ch11_active_learning,
+    _ch11_deep_rl,
+    _ch11_tabular_rl,
 )
 from scidl.demos._registry import (
     Demo,

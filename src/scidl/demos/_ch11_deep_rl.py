@@ -24,7 +24,7 @@ def run(*, quick=False, random_state=0):
     """
     import numpy as np
 
-    from scidl.plot import episode_animation, plot_learning_curves
+    from scidl.plot import episode_animation, plot_return_curves
     from scidl.rl import A2C, DQN, REINFORCE, GridWorld, record_episode
 
     seeds = [random_state] if quick else [random_state + k for k in range(3)]
@@ -50,7 +50,7 @@ def run(*, quick=False, random_state=0):
         metrics["dqn_steps_to_500"] = dqn.solved_at_
         metrics["dqn_best_eval_return"] = float(np.max(dqn.history_["eval_return"]))
     figures = {
-        "cartpole_learning_curves": plot_learning_curves(
+        "cartpole_learning_curves": plot_return_curves(
             runs, target=500, title="CartPole-v1: greedy return (10 episodes)"
         )
     }

@@ -46,12 +46,37 @@ plot_vae_interpolations decoded straight lines between the codes of two inputs
 plot_vae_reconstructions
                         inputs over their reconstructions
 plot_elbo_terms         the ELBO, reconstruction and KL terms per epoch
+plot_divergence_convergence
+                        divergence estimates (mean ± sd) against the sample size, exact lines
+plot_flow_density       a 2D normalizing flow's density p(x) with the data
+plot_flow_latent        data, their latent codes z = f^-1(x), and flow samples
+plot_free_energy_profile
+                        free-energy profiles F(x) from estimates, with the exact curve
+plot_active_learning_curves
+                        score versus labels per query strategy, mean ± sd over seeds
+plot_queried_samples    where active-learning queries fell in a 2D pool, in query order
+plot_mode_coverage      GAN samples over training on top of the modes of a 2D mixture
+plot_gan_losses         a GAN's discriminator and generator losses per epoch
+plot_forecast           a time-series forecast against the truth, one panel per feature
+plot_forecast_error     normalised forecast error against the horizon, per model
+plot_valid_times        valid prediction times (Lyapunov times) per model as bars
+plot_attractors         attractors of the truth and free-running models side by side
+plot_class_shares       the share of generated samples per class, per model
+plot_return_curves      RL returns against environment steps, seed mean and min-max band
+plot_value_function     a grid world's state values as a heat map, the policy as arrows
+episode_animation       rendered frames of an episode as an animated GIF (bytes)
+plot_molecule_grid      molecules (SMILES) drawn by RDKit in a grid, invalid strings marked
+plot_property_histograms
+                        logP, QED and molecular weight of generated versus test molecules
+plot_validity_curve     validity of generated molecules against training time, per model
+plot_generated_text     generated strings as monospaced text, grouped (e.g. by temperature)
 style                   context manager applying the scidl style (rcParams)
 subplots                a new styled Figure with a grid of Axes (no pyplot), for panels
 PALETTE                 the colour-blind-safe palette (Okabe & Ito)
 """
 
 from scidl.plot._activations import plot_activations
+from scidl.plot._active import plot_active_learning_curves, plot_queried_samples
 from scidl.plot._clustering import plot_k_distance
 from scidl.plot._cnn import plot_feature_maps, plot_filter_effects, plot_learned_filters
 from scidl.plot._confusion import plot_confusion_matrix
@@ -62,6 +87,13 @@ from scidl.plot._feature_detectors import (
     plot_first_layer_weights,
     plot_top_activating,
 )
+from scidl.plot._flows import (
+    plot_divergence_convergence,
+    plot_flow_density,
+    plot_flow_latent,
+    plot_free_energy_profile,
+)
+from scidl.plot._gan import plot_class_shares, plot_gan_losses, plot_mode_coverage
 from scidl.plot._gmvae import (
     plot_accuracy_vs_size,
     plot_clustering_scores,
@@ -78,9 +110,22 @@ from scidl.plot._kinetics import (
     plot_tica_projection,
 )
 from scidl.plot._model_selection import plot_complexity_curve, plot_learning_curve
+from scidl.plot._molecules import (
+    plot_generated_text,
+    plot_molecule_grid,
+    plot_property_histograms,
+    plot_validity_curve,
+)
 from scidl.plot._optim import plot_trajectories
 from scidl.plot._rbm import plot_log_likelihoods, plot_rbm_filters
 from scidl.plot._regression import plot_regression_1d
+from scidl.plot._rl import episode_animation, plot_return_curves, plot_value_function
+from scidl.plot._sequence import (
+    plot_attractors,
+    plot_forecast,
+    plot_forecast_error,
+    plot_valid_times,
+)
 from scidl.plot._style import PALETTE, SEQUENTIAL_CMAP, STYLE, style, subplots
 from scidl.plot._training_snapshots import (
     boundary_recorder,
@@ -96,15 +141,22 @@ from scidl.plot._vae import (
 )
 
 __all__ = [
+    "plot_generated_text",
+    "plot_molecule_grid",
+    "plot_property_histograms",
+    "plot_validity_curve",
     "PALETTE",
     "SEQUENTIAL_CMAP",
     "STYLE",
     "boundary_recorder",
+    "episode_animation",
     "plot_accuracy_vs_size",
     "plot_activation_maximization",
     "plot_activations",
+    "plot_active_learning_curves",
     "plot_boundary_snapshots",
     "plot_ck_test",
+    "plot_class_shares",
     "plot_clustering_scores",
     "plot_component_samples",
     "plot_complexity_curve",
@@ -112,8 +164,18 @@ __all__ = [
     "plot_feature_maps",
     "plot_filter_effects",
     "plot_first_layer_weights",
+    "plot_flow_density",
+    "plot_flow_latent",
+    "plot_free_energy_profile",
     "plot_decision_boundary",
+    "plot_divergence_convergence",
     "plot_elbo_terms",
+    "plot_attractors",
+    "plot_forecast",
+    "plot_forecast_error",
+    "plot_valid_times",
+    "plot_gan_losses",
+    "plot_mode_coverage",
     "plot_hidden_state_separation",
     "plot_history",
     "plot_image_grid",
@@ -125,8 +187,11 @@ __all__ = [
     "plot_log_likelihoods",
     "plot_metastable_sets",
     "plot_pretraining_curves",
+    "plot_queried_samples",
     "plot_rbm_filters",
+    "plot_return_curves",
     "plot_regression_1d",
+    "plot_value_function",
     "plot_tica_projection",
     "plot_top_activating",
     "plot_trajectories",

@@ -10,7 +10,7 @@ import numpy as np
 
 from scidl.plot._style import PALETTE, check_ax, figure_of, new_figure, styled
 
-__all__ = ["episode_animation", "plot_learning_curves", "plot_value_function"]
+__all__ = ["episode_animation", "plot_return_curves", "plot_value_function"]
 
 _ARROWS = {0: (-1, 0), 1: (0, 1), 2: (1, 0), 3: (0, -1)}  # left, down, right, up (x, y-down)
 _CELL_COLOURS = {"#": "0.25", "X": "#D55E00", "G": "#009E73"}
@@ -30,7 +30,7 @@ def _curve(run, x_key, y_key):
 
 
 @styled
-def plot_learning_curves(
+def plot_return_curves(
     runs,
     *,
     column="eval_return",
@@ -64,11 +64,11 @@ def plot_learning_curves(
 
     Examples
     --------
-    >>> from scidl.plot import plot_learning_curves
+    >>> from scidl.plot import plot_return_curves
     >>> from scidl.training import History
     >>> seeds = [History([{"timesteps": t, "eval_return": t / 10 + s} for t in (100, 200)])
     ...          for s in range(3)]
-    >>> fig = plot_learning_curves({"agent": seeds}, target=20)
+    >>> fig = plot_return_curves({"agent": seeds}, target=20)
     >>> fig.axes[0].get_xlabel()
     'environment steps'
     """
