@@ -174,8 +174,10 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
     def _make_datasets(self, X, target, splits, dtype, device) -> list:
         """Training data for the loop, one entry per index array in ``splits`` (None stays None).
 
-        The default is a tuple ``(X[idx], target[idx])`` of tensors; lagged models
-        return :class:`~scidl.training.IndexedData` views instead.
+        The default is a tuple ``(X[idx], target[idx])`` of tensors, or ``(X[idx],)`` when
+        ``_prepare_fit`` returned no target (unsupervised models: autoencoders, VAEs, GANs,
+        flows, RBMs read the input as the whole batch, so the data sits in memory once);
+        lagged models return :class:`~scidl.training.IndexedData` views instead.
         """
         out = []
         for idx in splits:
@@ -183,6 +185,9 @@ class NeuralEstimator(PersistenceMixin, BaseEstimator):
                 out.append(None)
                 continue
             xt = torch.as_tensor(_writable(X[idx]), dtype=dtype, device=device)
+            if target is None:
+                out.append((xt,))
+                continue
             tt = torch.as_tensor(
                 _writable(target[idx]), dtype=self._target_dtype(dtype), device=device
             )

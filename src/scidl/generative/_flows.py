@@ -348,18 +348,6 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
             scale=self.data_scale_,
         )
 
-    def _make_datasets(self, X, target, splits, dtype, device):
-        # The input is the only tensor of a batch; it sits in memory once.
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
-        return out
-
     def _loss_fn(self):
         return negative_log_likelihood
 

@@ -485,17 +485,6 @@ class _AdversarialEstimator(NeuralEstimator):
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         return X, None
 
-    def _make_datasets(self, X, target, splits, dtype, device):
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
-        return out
-
     def _make_step(self, seed):
         adam = isinstance(self.optimizer, str) and self.optimizer in ("adam", "adamw")
         return GANStep(

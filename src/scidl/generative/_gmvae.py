@@ -493,14 +493,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         )
 
     def _make_datasets(self, X, target, splits, dtype, device):
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
+        out = super()._make_datasets(X, target, splits, dtype, device)
         self._fit_data = out[0]  # read by _make_step (pretraining, mixture initialisation)
         return out
 

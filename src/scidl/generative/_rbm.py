@@ -452,17 +452,6 @@ class RBM(TransformerMixin, NeuralEstimator):
             self.k, persistent=self.persistent, momentum=momentum, seed=seed
         )
 
-    def _make_datasets(self, X, target, splits, dtype, device):
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
-        return out
-
     # -- fitted parameters, read from the module ---------------------------------------------
     def _parameter(self, name):
         check_fitted(self, "module_")

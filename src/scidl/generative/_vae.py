@@ -554,18 +554,6 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
             noise_variance=None if self.noise_variance is None else float(self.noise_variance),
         )
 
-    def _make_datasets(self, X, target, splits, dtype, device):
-        # The input is the only tensor of a batch; it sits in memory once.
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
-        return out
-
     def _make_step(self, seed):
         return ELBOStep(beta=self.beta, kl_warmup=self.kl_warmup)
 

@@ -267,19 +267,6 @@ class _AutoencoderBase(TransformerMixin, NeuralEstimator):
         """Validate ``X`` for a fitted model; return what the module takes (a NumPy array)."""
         raise NotImplementedError
 
-    def _make_datasets(self, X, target, splits, dtype, device):
-        # The input is its own target: one tensor per split, which the loop's
-        # SupervisedStep reads as both, so the data sits in memory once.
-        out = []
-        for idx in splits:
-            if idx is None:
-                out.append(None)
-                continue
-            x = np.ascontiguousarray(X[idx])
-            x = torch.as_tensor(x if x.flags.writeable else x.copy(), dtype=dtype, device=device)
-            out.append((x,))
-        return out
-
     def _numpy(self, fn, X):
         """``fn`` over the rows of ``X`` by the one inference loop, in ``X``'s float dtype."""
         out = self._infer(fn, X).numpy()
@@ -475,7 +462,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
 
     def _prepare_fit(self, X, y):
         X = validate_data(self, X, dtype=[np.float64, np.float32])
-        return X, None  # the input is its own target (see _make_datasets)
+        return X, None  # the input is its own target: one-tensor batches (the base)
 
     def _check_input(self, X):
         check_fitted(self, "module_")
