@@ -179,8 +179,11 @@ def _isolation_plan(secrets, workdir, *, drop_uid: bool) -> dict:
     work = str(Path(workdir).resolve())
     for shared in ("/tmp", "/var/tmp", "/dev/shm"):
         real = str(Path(shared).resolve())
-        keep = [work] if work.startswith(real.rstrip("/") + "/") else []
-        covers.append([real, keep])
+        # the work folder and the interpreter's own folders stay visible (a virtual
+        # environment or a checkout may live under /tmp); everything else there is covered
+        inside = [p for p in [work, *needed] if p.startswith(real.rstrip("/") + "/")]
+        keep = [p for p in inside if not any(p.startswith(q + "/") for q in inside if q != p)]
+        covers.append([real, sorted(set(keep))])
     hide_files = []
     for s in secrets:
         s = str(Path(s).resolve())
