@@ -29,6 +29,7 @@ wall-clock timeout on every call. Two modes:
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import os
@@ -553,7 +554,10 @@ class SlotPool:
     A grading run claims a block of ``UID_BLOCK`` uids with an exclusive lock file, so that
     two runs on one machine (two instructors, two test sessions) never share a uid: they
     would share the process limit, and one's cleanup would kill the other's processes.
-    The slot numbers handed out are offsets from ``UID_BASE``.
+    The slot numbers handed out are offsets from ``UID_BASE``. Slots rotate through the
+    whole block (least recently released first): a killed submission's zombies still count
+    against its uid's process limit until the system reaps them, so the next submission
+    must not inherit that uid at once.
     """
 
     def __init__(self, n: int):
@@ -564,11 +568,11 @@ class SlotPool:
         block = 0
         if os.geteuid() == 0:
             block, self._handle = _claim_uid_block()
-        self._free = [block * UID_BLOCK + i for i in range(n)][::-1]
+        self._free = collections.deque(block * UID_BLOCK + i for i in range(UID_BLOCK))
 
     def acquire(self) -> int:
         with self._lock:
-            return self._free.pop()
+            return self._free.popleft()
 
     def release(self, slot: int):
         with self._lock:
