@@ -484,8 +484,8 @@ def _count_own_processes() -> int:
     return count + 64  # threads and processes started meanwhile
 
 
-def _uid_processes(uid) -> list:
-    """Live (not zombie) processes of ``uid``."""
+def _uid_processes(uid, *, zombies=False) -> list:
+    """Live processes of ``uid`` (and its zombies, with ``zombies=True``)."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -496,7 +496,7 @@ def _uid_processes(uid) -> list:
                     state = f.read().rsplit(b")", 1)[1].split()[0]
             except (OSError, IndexError):
                 continue
-            if state not in (b"Z", b"X"):
+            if zombies or state not in (b"Z", b"X"):
                 pids.append(int(entry))
     return pids
 
@@ -572,6 +572,13 @@ class SlotPool:
 
     def acquire(self) -> int:
         with self._lock:
+            # Prefer a uid with no process left at all (zombies included: they count against
+            # RLIMIT_NPROC until reaped, and an earlier run may have left some).
+            for _ in range(len(self._free)):
+                slot = self._free.popleft()
+                if os.geteuid() != 0 or not _uid_processes(UID_BASE + slot, zombies=True):
+                    return slot
+                self._free.append(slot)
             return self._free.popleft()
 
     def release(self, slot: int):
