@@ -155,7 +155,8 @@ def test_kl_warmup_schedule_and_history_columns():
     assert [step.kl_weight(e) for e in (1, 2, 4, 9)] == [0.5, 1.0, 2.0, 2.0]
     assert ELBOStep(beta=0.5).kl_weight(1) == 0.5
     X = (np.random.default_rng(0).random((64, 8)) < 0.5).astype(float)
-    vae = VAE(2, hidden_sizes=(8,), max_epochs=3, kl_warmup=3, random_state=0).fit(X)
+    vae = VAE(2, hidden_sizes=(8,), max_epochs=3, kl_warmup=3, validation_fraction=0.25,
+              random_state=0).fit(X)  # fmt: skip
     assert vae.history_.columns == [
         "epoch", "train_loss", "train_recon", "train_kl", "train_kl_weight",
         "valid_loss", "valid_recon", "valid_kl", "lr", "time",
