@@ -282,3 +282,62 @@ def test_repr_and_clone_keep_the_settings():
     learner = ActiveLearner(Ridge(), strategy="variance", committee=3, random_state=1)
     assert "strategy='variance'" in repr(learner) and "committee=3" in repr(learner)
     assert clone(learner).get_params()["committee"] == 3
+
+
+@pytest.mark.parametrize(
+    "estimator, settings, task",
+    [
+        (LogisticRegression(C=0.5), {"strategy": "margin"}, "class"),
+        (KNeighborsClassifier(3), {"strategy": "vote_entropy", "committee": 3}, "class"),
+        (make_pipeline(StandardScaler(), Ridge()), {"strategy": "random"}, "reg"),
+        (
+            MLPRegressor((8,), max_epochs=3, random_state=1, device="cpu"),
+            {"strategy": "variance", "committee": 3, "committee_mode": "seed"},
+            "reg",
+        ),
+    ],
+)
+def test_save_and_load_keep_the_labels_and_continue_exactly(tmp_path, estimator, settings, task):
+    """A loaded learner holds the same labels, predicts the same and asks for the same
+    samples next (the generator's state travels with it)."""
+    from scidl.base import load
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 2))
+    y = (X.sum(axis=1) > 0).astype(int) if task == "class" else X[:, 0] ** 2 - X[:, 1]
+    learner = ActiveLearner(estimator, batch_size=4, random_state=0, **settings)
+    learner.fit(X[:12], y[:12])
+    i = learner.query(X[12:]) + 12
+    learner.teach(X[i], y[i])
+    again = load(learner.save(tmp_path / "learner.pt"))
+    assert type(again.estimator) is type(estimator)
+    np.testing.assert_array_equal(again.X_training_, learner.X_training_)
+    np.testing.assert_array_equal(again.y_training_, learner.y_training_)
+    np.testing.assert_array_equal(again.predict(X), learner.predict(X))
+    np.testing.assert_array_equal(again.query(X[12:]), learner.query(X[12:]))
+    again.teach(X[:2], y[:2])  # and it goes on learning
+    assert len(again.X_training_) == len(learner.X_training_) + 2
+
+
+def test_an_estimator_with_a_function_as_a_hyperparameter_cannot_be_saved(tmp_path):
+    learner = ActiveLearner(KNeighborsClassifier(1, metric=lambda a, b: abs(a - b).sum()))
+    learner.fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
+    with pytest.raises(ValueError, match="Cannot save hyperparameter estimator"):
+        learner.save(tmp_path / "learner.pt")
+    assert not (tmp_path / "learner.pt").exists()
+
+
+def test_a_file_naming_a_foreign_estimator_class_is_refused(tmp_path):
+    import torch
+
+    from scidl.base import load
+
+    learner = ActiveLearner(LogisticRegression(), random_state=0)
+    learner.fit(np.array([[0.0], [1.0]]), np.array([0, 1]))
+    payload = learner._to_payload()
+    payload["params_json"] = payload["params_json"].replace(
+        "sklearn.linear_model._logistic:LogisticRegression", "os:system"
+    )
+    torch.save(payload, tmp_path / "evil.pt")
+    with pytest.raises(ValueError, match="only scidl and sklearn estimators"):
+        load(tmp_path / "evil.pt")

@@ -20,6 +20,7 @@ from scidl.active._strategies import (
     select_batch,
     vote_entropy,
 )
+from scidl.base import PersistenceMixin
 from scidl.utils import (
     InstanceOf,
     Interval,
@@ -58,7 +59,7 @@ def _base_has(method):
     return check
 
 
-class ActiveLearner(BaseEstimator):
+class ActiveLearner(PersistenceMixin, BaseEstimator):
     """Pool-based active learning around any scikit-learn-compatible estimator.
 
     The learner is fitted on a small labelled set, asks for the labels of the pool
@@ -118,6 +119,14 @@ class ActiveLearner(BaseEstimator):
 
     Notes
     -----
+    ``save(path)`` and :func:`scidl.load` keep a learner (the labels are the expensive
+    part of active learning): the file holds the hyperparameters (the estimator as its
+    class, scidl's or scikit-learn's, and its hyperparameters), the labelled set, the
+    members' seeds and the random generator's state; the model or committee is refitted
+    from them on load, so a deterministic estimator (fixed ``random_state``) predicts and
+    queries exactly as before. Bootstrap resamples are drawn from each member's seed and
+    the number of labels, so a refit is reproducible.
+
     Settles (2009), "Active learning literature survey", describes every strategy here.
     The scores of the committee strategies are 0 where the members agree, so a committee
     of deterministic identical models (e.g. k-NN with ``committee_mode="seed"``) would
@@ -240,6 +249,11 @@ class ActiveLearner(BaseEstimator):
             parts.append(rng.choice(members, size=len(members), replace=True))
         return np.sort(np.concatenate(parts))
 
+    _refitted_on_load = ("estimator_", "committee_")
+
+    def _restore_fitted(self):
+        self._refit()
+
     def _refit(self):
         X, y = self.X_training_, self.y_training_
         if self._is_classifier():
@@ -251,7 +265,7 @@ class ActiveLearner(BaseEstimator):
         for seed in self.member_seeds_:
             member = self._seeded_clone(seed)
             if self.committee_mode == "bootstrap":
-                idx = self._bootstrap(y, self.rng_)
+                idx = self._bootstrap(y, np.random.default_rng([int(seed), len(y)]))
                 member.fit(X[idx], y[idx])
             else:
                 member.fit(X, y)

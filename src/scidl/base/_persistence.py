@@ -40,20 +40,74 @@ def _jsonable(value):
         return False
 
 
+# Packages whose estimator classes may be named in a file (an unfitted estimator given as a
+# hyperparameter, e.g. ActiveLearner(estimator=...)); anything else is refused on load.
+_ESTIMATOR_PACKAGES = ("scidl", "sklearn")
+
+
+def _class_path(cls):
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _import_class(path, packages, what):
+    """The class at ``module:qualname``, imported only from ``packages``."""
+    module_name, _, qualname = str(path).partition(":")
+    if not any(module_name == p or module_name.startswith(p + ".") for p in packages):
+        raise ValueError(
+            f"Refusing to load class {path!r}: only {' and '.join(packages)} {what} can be loaded."
+        )
+    cls = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    return cls
+
+
 def _to_json_value(value):
-    """Convert NumPy scalars/tuples for JSON; return a marker for what JSON cannot hold."""
+    """Convert NumPy scalars/tuples, unfitted estimators and random generators for JSON.
+
+    What JSON cannot hold is left as is, for the caller's error message.
+    """
+    from sklearn.base import BaseEstimator
+
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, tuple):
         return {"__tuple__": [_to_json_value(v) for v in value]}
     if isinstance(value, list):
         return [_to_json_value(v) for v in value]
+    if isinstance(value, np.random.Generator):  # its exact state: a loaded run continues it
+        return {"__generator__": value.bit_generator.state}
+    if isinstance(value, BaseEstimator) and value.__class__.__module__.split(".")[0] in (
+        _ESTIMATOR_PACKAGES
+    ):  # an estimator as a hyperparameter: its class and (JSON) hyperparameters
+        params = {k: _to_json_value(v) for k, v in value.get_params(deep=False).items()}
+        bad = [k for k, v in params.items() if not _jsonable(v)]
+        if bad:
+            return value  # the caller names it
+        return {"__estimator__": _class_path(type(value)), "params": params}
     return value
 
 
 def _from_json_value(value):
+    from sklearn.base import BaseEstimator
+
     if isinstance(value, dict) and set(value) == {"__tuple__"}:
         return tuple(_from_json_value(v) for v in value["__tuple__"])
+    if isinstance(value, dict) and set(value) == {"__generator__"}:
+        state = value["__generator__"]
+        bit_generator = getattr(np.random, str(state.get("bit_generator")), None)
+        if not (
+            isinstance(bit_generator, type) and issubclass(bit_generator, np.random.BitGenerator)
+        ):
+            raise ValueError(f"Unknown bit generator {state.get('bit_generator')!r}.")
+        gen = np.random.Generator(bit_generator())
+        gen.bit_generator.state = state
+        return gen
+    if isinstance(value, dict) and set(value) == {"__estimator__", "params"}:
+        cls = _import_class(value["__estimator__"], _ESTIMATOR_PACKAGES, "estimators")
+        if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)):
+            raise ValueError(f"{value['__estimator__']!r} is not an estimator class.")
+        return cls(**{k: _from_json_value(v) for k, v in value["params"].items()})
     if isinstance(value, list):
         return [_from_json_value(v) for v in value]
     return value
@@ -88,6 +142,12 @@ class PersistenceMixin:
 
     # Hyperparameters that cannot be stored as JSON (e.g. callback objects) and are reset on load.
     _unsaved_params: tuple = ("callbacks",)
+    # Fitted attributes rebuilt by ``_restore_fitted`` after loading instead of being stored
+    # (models of other libraries, which only a pickle could hold).
+    _refitted_on_load: tuple = ()
+
+    def _restore_fitted(self):
+        """Rebuild the attributes of ``_refitted_on_load`` from the stored ones (a hook)."""
 
     def save(self, path):
         """Save this fitted estimator to ``path`` (atomically; rank 0 only under torchrun).
@@ -125,7 +185,7 @@ class PersistenceMixin:
             params[name] = value
         arrays, attrs, module_state, nested = {}, {}, None, {}
         for name, value in vars(self).items():
-            if not name.endswith("_") or name.startswith("_"):
+            if not name.endswith("_") or name.startswith("_") or name in self._refitted_on_load:
                 continue
             if (
                 isinstance(value, list | tuple)
@@ -150,7 +210,7 @@ class PersistenceMixin:
                     "dtype": value.dtype.str if value.dtype.kind != "O" else "O",
                 }
             elif isinstance(
-                value, str | numbers.Number | list | tuple | dict | type(None)
+                value, str | numbers.Number | list | tuple | dict | type(None) | np.random.Generator
             ) and _jsonable(_to_json_value(value)):
                 attrs[name] = _to_json_value(value)
             else:
@@ -161,7 +221,7 @@ class PersistenceMixin:
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "scidl_version": _scidl_version(),
-            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "class": _class_path(type(self)),
             "params_json": json.dumps(params),
             "attrs_json": json.dumps(attrs),
             "arrays": arrays,
@@ -234,14 +294,7 @@ def load(path, *, device="cpu"):
 
 def _from_payload(payload, device):
     """The estimator a payload of :meth:`PersistenceMixin._to_payload` describes."""
-    module_name, _, qualname = str(payload["class"]).partition(":")
-    if not (module_name == "scidl" or module_name.startswith("scidl.")):
-        raise ValueError(
-            f"Refusing to load class {payload['class']!r}: only scidl estimators can be loaded."
-        )
-    cls = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        cls = getattr(cls, part)
+    cls = _import_class(payload["class"], ("scidl",), "estimators")
     if not (isinstance(cls, type) and issubclass(cls, PersistenceMixin)):
         raise ValueError(f"{payload['class']!r} is not a scidl estimator class.")
     params = {k: _from_json_value(v) for k, v in json.loads(payload["params_json"]).items()}
@@ -270,4 +323,6 @@ def _from_payload(payload, device):
         device = resolve_device(device)
         est.module_ = module.to(device).eval()
         est.device_ = str(device)
+    if est._refitted_on_load:
+        est._restore_fitted()
     return est
