@@ -405,6 +405,28 @@ def test_secret_files_in_uncoverable_folders_are_emptied(tmp_path):
     "/tmp folder (fresh-check), after the whole suite the grader did not exit within 30 s of "
     "SIGINT; it passes alone and with tests/course in the same setting",
 )
+def _stuck_report(pid):
+    """The grader's threads (py-spy, when installed) and every sandbox process's state."""
+    import subprocess
+
+    parts = []
+    if shutil.which("py-spy"):
+        dump = subprocess.run(
+            ["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=30
+        )
+        parts.append(f"py-spy dump:\n{dump.stdout}{dump.stderr}")
+    for p in _sandbox_processes():
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                stat = f.read().rsplit(")", 1)[1].split()[:2]
+            with open(f"/proc/{p}/wchan") as f:
+                wchan = f.read()
+        except OSError:
+            continue
+        parts.append(f"sandbox pid {p}: state {stat[0]}, parent {stat[1]}, waiting in {wchan}")
+    return "\n".join(parts) or "no sandbox process left and no py-spy"
+
+
 def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
     """SIGINT mid-call: exit status 130 within seconds, no sandbox left, nothing recorded
     for the interrupted submissions (they are graded on the rerun)."""
@@ -427,7 +449,10 @@ def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
             assert grader.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         grader.send_signal(signal.SIGINT)
-        _, err = grader.communicate(timeout=30)
+        try:
+            _, err = grader.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # the open bug: say where the grader is stuck
+            pytest.fail(f"no exit 30 s after SIGINT; {_stuck_report(grader.pid)}")
     finally:
         grader.kill()
     assert grader.returncode == 130 and "rerun" in err
