@@ -50,6 +50,7 @@ class TimeBudget(Callback):
         self.estimator, self.budget, self.every, self.n_eval = estimator, budget, every, n_eval
         self.clock = clock
         self.curve = []  # (training seconds, epoch, step, validity)
+        self.kl = None  # the VAE's KL term (nats per molecule) on the latest batch
 
     def on_train_begin(self, state):
         self.train_time, self.mark, self.next_eval = 0.0, self.clock(), self.every
@@ -60,11 +61,14 @@ class TimeBudget(Callback):
         module.train()
         v = validity(list(smiles))
         self.curve.append((round(self.train_time, 1), state.epoch, state.global_step, v))
+        kl = "" if self.kl is None else f" KL {self.kl:.1f} nats"
         print(f"  t={self.train_time:7.1f}s epoch {state.epoch} step {state.global_step:6d} "
-              f"validity {v:.3f}  e.g. {smiles[0]}", flush=True)  # fmt: skip
+              f"validity {v:.3f}{kl}  e.g. {smiles[0]}", flush=True)  # fmt: skip
 
     def on_batch_end(self, state, outputs):
         now = self.clock()
+        if "kl" in outputs:  # a collapsed posterior (KL ~ 0) would make the VAE a plain LM
+            self.kl = float(outputs["kl"])
         self.train_time += now - self.mark
         if self.train_time >= self.next_eval or self.train_time >= self.budget:
             self._evaluate(state)
@@ -101,7 +105,7 @@ def run(name, args, train_all, test):
     t_sample = time.perf_counter() - t0
     metrics = moses_metrics(smiles, train=train_all, test=test)
     metrics.update(train_seconds=budget.train_time, sample_seconds=t_sample,
-                   epochs=est.n_epochs_, curve=budget.curve)  # fmt: skip
+                   epochs=est.n_epochs_, curve=budget.curve, last_batch_kl=budget.kl)  # fmt: skip
     anchor = ANCHORS[name]
     print(f"{name}: " + ", ".join(f"{k}={v:.4f}" for k, v in metrics.items()
                                    if isinstance(v, float)))  # fmt: skip

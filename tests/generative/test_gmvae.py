@@ -256,6 +256,12 @@ def test_plots_draw_and_reject_bad_shapes(fitted, blobs):
         plot_component_samples(samples, comps, shape=(2, 2))
     with pytest.raises(ValueError, match="same length"):
         plot_accuracy_vs_size([100, 200], [0.5])
+    bars = plot_accuracy_vs_size([100, 200], [0.5, 0.6], errors=[0.02, 0.05]).axes[0]
+    assert [np.ptp(seg[:, 1]) for seg in bars.collections[0].get_segments()] == pytest.approx(
+        [0.04, 0.1]
+    )  # each bar spans mean ± sd
+    with pytest.raises(ValueError, match="one value per size"):
+        plot_accuracy_vs_size([100, 200], [0.5, 0.6], errors=[0.1])
     with pytest.raises(TypeError, match="scores"):
         plot_clustering_scores([])
 

@@ -206,7 +206,7 @@ def plot_clustering_scores(scores, *, references=None, ax=None):
 
 
 @styled
-def plot_accuracy_vs_size(sizes, accuracies, *, target=None, ax=None):
+def plot_accuracy_vs_size(sizes, accuracies, *, errors=None, target=None, ax=None):
     """Clustering accuracy against the number of training samples.
 
     Parameters
@@ -214,7 +214,9 @@ def plot_accuracy_vs_size(sizes, accuracies, *, target=None, ax=None):
     sizes : array-like of shape (n,)
         Training-set sizes.
     accuracies : array-like of shape (n,)
-        Held-out clustering accuracy at each size.
+        Held-out clustering accuracy at each size (the mean over seeds).
+    errors : array-like of shape (n,), default None
+        Standard deviations over seeds, drawn as error bars.
     target : float, default None
         A goal drawn as a dashed line.
     ax : matplotlib Axes, default None
@@ -243,8 +245,21 @@ def plot_accuracy_vs_size(sizes, accuracies, *, target=None, ax=None):
         fig, ax = new_figure(figsize=(5, 3.6))
     else:
         fig = figure_of(ax)
+    if errors is not None:
+        errors = check_array(errors, name="errors", ndim=1)
+        if len(errors) != len(sizes):
+            raise ValueError(
+                f"errors must have one value per size ({len(sizes)}); got {len(errors)}."
+            )
     order = np.argsort(sizes)
-    ax.plot(sizes[order], accuracies[order], "o-", label="GMVAE, held-out digits")
+    ax.errorbar(
+        sizes[order],
+        accuracies[order],
+        yerr=None if errors is None else errors[order],
+        fmt="o-",
+        capsize=3,
+        label="GMVAE, held-out digits",
+    )
     if target is not None:
         ax.axhline(float(target), ls="--", lw=1, color=PALETTE[3], label=f"target {target:.0%}")
     ax.set_xscale("log")
