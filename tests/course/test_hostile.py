@@ -396,15 +396,25 @@ def test_secret_files_in_uncoverable_folders_are_emptied(tmp_path):
     assert Path("/etc/hostname").read_text() != ""
 
 
-@pytest.mark.skipif(
-    not NAMESPACES or os.geteuid() != 0, reason="needs namespaces and root (sandbox uids)"
-)
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, open: in a clean clone whose virtual environment lives in a private "
-    "/tmp folder (fresh-check), after the whole suite the grader did not exit within 30 s of "
-    "SIGINT; it passes alone and with tests/course in the same setting",
-)
+def test_a_sandbox_starting_after_the_interrupt_is_closed_at_once(tmp_path):
+    """The race behind a hung Ctrl-C: the flag is set and the live sandboxes killed while a
+    worker thread is still starting one. That one must notice and not run the submission."""
+    import threading
+    import time
+
+    from scidl.course._sandbox import Limits, Sandbox, SubmissionDied, kill_sandboxes
+
+    run = threading.Event()
+    run.set()
+    kill_sandboxes(run)  # nothing was live yet
+    source = "import time\ndef f():\n    time.sleep(10**6)\n"
+    box = Sandbox(source, limits=Limits(timeout=300), mode="rlimits", run=run)
+    t0 = time.monotonic()
+    with pytest.raises(SubmissionDied, match="interrupted"):
+        box.start(time.monotonic() + 300)
+    assert time.monotonic() - t0 < 20 and box.proc is None
+
+
 def _stuck_report(pid):
     """The grader's threads (py-spy, when installed) and every sandbox process's state."""
     import subprocess
@@ -427,6 +437,17 @@ def _stuck_report(pid):
     return "\n".join(parts) or "no sandbox process left and no py-spy"
 
 
+@pytest.mark.skipif(
+    not NAMESPACES or os.geteuid() != 0, reason="needs namespaces and root (sandbox uids)"
+)
+@pytest.mark.xfail(
+    strict=False,
+    reason="open bug, fix unconfirmed: in a clean clone (fresh-check), after the whole suite, "
+    "the grader did not exit within 30 s of SIGINT (it passes alone). Suspected cause, fixed: a "
+    "sandbox that started while the interrupt arrived escaped kill_sandboxes, and leftovers of "
+    "earlier tests let the test interrupt during start-up. Kept non-strict until a clean-clone "
+    "run passes",
+)
 def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
     """SIGINT mid-call: exit status 130 within seconds, no sandbox left, nothing recorded
     for the interrupted submissions (they are graded on the rerun)."""
@@ -442,10 +463,11 @@ def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
     out = tmp_path / "out" / "g.csv"
     argv = [sys.executable, "-m", "scidl.cli", "course", "grade", str(subs)]
     argv += ["--exercise", "least-squares", "--tests", str(TESTS), "--out", str(out)]
+    before = set(_sandbox_processes())  # an earlier test's leftovers must not count
     grader = subprocess.Popen(argv + ["--timeout", "300"], stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while len(_sandbox_processes()) < 2:
+        while len(set(_sandbox_processes()) - before) < 2:
             assert grader.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         grader.send_signal(signal.SIGINT)
@@ -456,6 +478,6 @@ def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
     finally:
         grader.kill()
     assert grader.returncode == 130 and "rerun" in err
-    assert _sandbox_processes() == []
+    assert set(_sandbox_processes()) <= before
     assert out.with_name("g.csv.progress.jsonl").read_text() == ""
     assert not out.exists()

@@ -295,6 +295,11 @@ class Sandbox:
         self._rfd, self._wfd = parent_r, parent_w
         with _LIVE_LOCK:
             _LIVE.add(self)
+        if self.run is not None and self.run.is_set():
+            # Interrupted while this one was starting: kill_sandboxes (which sets the flag
+            # first, then lists _LIVE under the lock) may not have seen it.
+            self.close()
+            raise SubmissionDied("not run: grading was interrupted")
         config = {
             "workdir": str(work),
             "seed": self.seed,
