@@ -36,7 +36,7 @@ _QUICK = {
     "mb_epochs": 2,
 }
 _MB_CAP = 10.0  # energy cap of the Mueller-Brown pool (units of the scaled potential)
-_MB_DIVERSITY = 0.5  # batch diversity of query by committee on Mueller-Brown
+_MB_DIVERSITY = 0.75  # batch diversity of query by committee on Mueller-Brown
 
 
 def _pm(values):
