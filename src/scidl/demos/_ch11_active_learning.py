@@ -249,9 +249,12 @@ def run(*, quick=False, random_state=0):
         f"{metrics['mb_energy_std']:.2f}); querying where the committee disagrees, with "
         f"diverse batches, needs {ratio_text} for the same error. The maps show where each "
         "strategy asked for labels (seed 0): the committee favours the rim of the sampled "
-        "region, where its networks extrapolate and disagree. With 800 labels "
-        "(benchmarks/active_learning.py) farthest-point batches alone (diversity=1) do about "
-        "as well as the committee: on this smooth surface most of the gain is coverage."
+        "region, where its networks extrapolate and disagree. In benchmarks/active_learning.py "
+        "(4,000-point pool, 30 L-BFGS epochs per fit, 5 seeds) the committee needs 23 % of the "
+        "labels random sampling uses to reach its error with 1,600, but 40 % for its error "
+        "with 800: the committee reaches its networks' floor early, random sampling creeps "
+        "towards it. Farthest-point batches alone (diversity=1, no committee) need 25 % (3 "
+        "seeds): on this smooth surface most of the gain is coverage."
     )
     if quick:
         text += " (Quick mode: tiny pools, budgets and 2 seeds; numbers are not converged.)"
