@@ -56,9 +56,12 @@ def _import_class(path, packages, what):
         raise ValueError(
             f"Refusing to load class {path!r}: only {' and '.join(packages)} {what} can be loaded."
         )
-    cls = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        cls = getattr(cls, part)
+    try:
+        cls = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            cls = getattr(cls, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"The file names class {path!r}, which does not exist: {exc}") from None
     return cls
 
 
