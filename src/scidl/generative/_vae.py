@@ -379,9 +379,9 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         (``device="auto"`` trains on CUDA when it is available). By default every
         sample trains for ``max_epochs`` epochs, like the MLP estimators: on the MNIST
         sample, holding 10 % out cost 2.3-2.7 nats of test log-likelihood with 10 and 20
-        latent dimensions at a fixed budget (``benchmarks/vae_mnist.py --holdout``). For early stopping set
-        ``validation_fraction=0.1, patience=10``; it watches the validation loss, minus
-        the ELBO.
+        latent dimensions at a fixed budget (``benchmarks/vae_mnist.py --holdout``). For
+        early stopping set ``validation_fraction=0.1, patience=10``; it watches the
+        validation loss, minus the ELBO.
 
     Attributes
     ----------
