@@ -57,7 +57,11 @@ import _public_api as api  # tests/ is on pytest's pythonpath (pyproject)
 from _bad_input_recipes import GOOD_ARRAYS, RECIPES, good_argument, recipe  # valid calls
 from scidl.utils import parameter_constraints
 
-NOT_PROBED = {"scidl.base.NeuralEstimator": "base class; its concrete subclasses are probed"}
+NOT_PROBED = {
+    "scidl.base.NeuralEstimator": "base class; its concrete subclasses are probed",
+    "scidl.nn.RandomAffine": "a hyperparameter object with no fit or predict; its bad input "
+    "(shapes, ranges) is tested in tests/nn/test_augment.py",
+}
 
 # Documented correct results for (qualified name, case kind), with the reason. Filled below,
 # after discovery, for rules that hold for a whole family of estimators.
@@ -351,6 +355,8 @@ ACCEPTED: dict[tuple, str] = {
     ("tol", "zero"): "tol=0 runs to max_iter, as in scikit-learn",
     ("max_shift", "zero"): "no shift augmentation",
     ("max_rotation", "zero"): "no rotation augmentation",
+    ("contrastive_weight", "zero"): "GMVAE with augment: no contrastive loss",
+    ("consistency_weight", "zero"): "GMVAE with augment: no view-consistency term",
     ("persistent", "bool"): "a boolean switch (persistent contrastive divergence)",
     ("spectral_norm", "bool"): "a boolean switch (spectral normalisation of a discriminator)",
     ("label_smoothing", "zero"): "no label smoothing (the plain GAN targets)",

@@ -36,6 +36,8 @@ from scidl.base import NeuralEstimator
 NOT_CHECKED = {
     "scidl.base.NeuralEstimator": "base class: subclasses fill its hooks (_make_datasets, "
     "_make_step, _build_module); every concrete subclass is checked",
+    "scidl.nn.RandomAffine": "a hyperparameter object (a random image transformation that "
+    "GMVAE's augment= calls), with no fit; tests/nn/test_augment.py checks it",
 }
 
 NEURAL_DEFAULTS = {

@@ -6,7 +6,8 @@
   :func:`get_activation`, :func:`derivative`: the table of activation functions
   and their derivatives, usable by name in every network.
 - Convolutional networks: :class:`ConvNetClassifier`, :class:`ConvNetRegressor`
-  (module :class:`ConvNet`, augmentation :class:`AugmentedStep`), classic image
+  (module :class:`ConvNet`, augmentation :class:`AugmentedStep`; :class:`RandomAffine`
+  for estimators on rows of pixels), classic image
   filters in :mod:`scidl.nn.filters`, and :func:`learned_filters`,
   :func:`feature_maps`, :func:`conv_layers` to look inside.
 - Universal approximation and depth: :func:`width_study`, Telgarsky's tent map
@@ -18,7 +19,7 @@
 """
 
 from scidl.nn import activations, filters
-from scidl.nn._augment import AugmentedStep, random_affine
+from scidl.nn._augment import AugmentedStep, RandomAffine, random_affine
 from scidl.nn._convnet import ConvNet, ConvNetClassifier, ConvNetRegressor
 from scidl.nn._depth import (
     alternating_points,
@@ -44,6 +45,7 @@ __all__ = [
     "ACTIVATIONS",
     "DERIVATIVES",
     "AugmentedStep",
+    "RandomAffine",
     "ConvNet",
     "ConvNetClassifier",
     "ConvNetRegressor",
