@@ -9,7 +9,8 @@ Chapter 8 of the course (generative learning and latent variables) and the
 - :class:`VAE`: the variational autoencoder (MLP or convolutional, Bernoulli or
   Gaussian likelihood, beta and KL warm-up), its :class:`VAEModule` and :class:`ELBOStep`.
 - :class:`GMVAE`: clustering with a Gaussian-mixture VAE (VaDE: a mixture prior with one
-  component per cluster), and its :class:`GMVAEModule`.
+  component per cluster; ``augment=`` adds contrastive views of each batch), and its
+  :class:`GMVAEModule`.
 - :class:`RBM`: restricted Boltzmann machines (Bernoulli or Gaussian visible units) trained
   by CD-k or persistent CD, its :class:`RBMModule`, and the partition function by annealed
   importance sampling (:func:`ais_log_partition`) or enumeration (:func:`exact_log_partition`).

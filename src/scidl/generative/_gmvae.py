@@ -19,6 +19,16 @@ in closed form given ``q(c | x)``. Training follows the paper's recipe: the
 encoder (its mean) and the decoder are first trained as an autoencoder, the
 mixture is initialised by k-means (:class:`scidl.unsupervised.KMeans`) and a
 diagonal-covariance EM on the codes, and then the ELBO is maximised.
+
+With ``augment`` (a random transformation of the inputs that keeps their class, such
+as :class:`scidl.nn.RandomAffine` for images), two random views of each minibatch
+teach the encoder what to ignore: the pretraining adds a contrastive loss (NT-Xent,
+Chen et al. 2020, arXiv:2002.05709) that makes the codes of two views of one sample
+closer in direction than those of other samples, the codes lie on a sphere, the
+mixture starts from k-means, and the ELBO training keeps the contrastive loss and adds
+a consistency term ``-log sum_c q(c | view 1) q(c | view 2)`` (two views should fall
+in one cluster; the agreement loss of Van Gansbeke et al. 2020, arXiv:2005.12320, here
+between views rather than between neighbours).
 """
 
 from __future__ import annotations
@@ -55,6 +65,12 @@ _MIN_PRIOR_LOGVAR = math.log(1e-4)
 _EM_ITER = 100  # diagonal-covariance EM iterations after k-means (stops earlier at tol)
 _EM_TOL = 1e-6  # relative change of the mean log-likelihood that ends EM
 _KMEANS_INIT = 10  # k-means++ seedings on the pretrained codes
+# Radius of the sphere the codes lie on when trained contrastively (with ``augment``):
+# NT-Xent compares directions only, and a mixture fitted to codes of free length
+# clustered the MNIST sample much worse (k-means test accuracy 0.70 against 0.87 on
+# the directions). The prior and posterior variances are learned, so the radius only
+# sets the start: a posterior of unit variance against clusters a few units apart.
+_SPHERE_RADIUS = 5.0
 
 
 # -- the torch module ------------------------------------------------------------------
@@ -77,6 +93,9 @@ class GMVAEModule(nn.Module):
         ``p(x | z)``: independent Bernoulli pixels (the decoder gives logits)
         or a Gaussian with a learned variance per feature (the decoder gives
         the mean).
+    code_radius : float or None, default None
+        When set, the posterior means lie on the sphere of this radius
+        (``mu = code_radius * u / |u|``); used for contrastively trained codes.
 
     Attributes
     ----------
@@ -114,6 +133,7 @@ class GMVAEModule(nn.Module):
         n_clusters=10,
         activation="relu",
         likelihood="bernoulli",
+        code_radius=None,
     ):
         super().__init__()
         if likelihood not in _LIKELIHOODS:
@@ -124,6 +144,7 @@ class GMVAEModule(nn.Module):
         self.n_clusters = n_clusters
         self.activation = activation
         self.likelihood = likelihood
+        self.code_radius = code_radius
         layers, prev = [], in_features
         for width in self.hidden_sizes:
             layers += [nn.Linear(prev, width), get_activation(activation)]
@@ -158,7 +179,10 @@ class GMVAEModule(nn.Module):
     def encode(self, x):
         """Mean and log-variance of ``q(z | x)``, each ``(batch, n_components)``."""
         h = self.encoder(x)
-        return self.mu_head(h), self.logvar_head(h)
+        mu = self.mu_head(h)
+        if self.code_radius is not None:
+            mu = self.code_radius * torch.nn.functional.normalize(mu, dim=1)
+        return mu, self.logvar_head(h)
 
     def decode(self, z):
         """Parameters of ``p(x | z)``: logits (Bernoulli) or means (Gaussian)."""
@@ -235,75 +259,148 @@ class GMVAEModule(nn.Module):
             f"in_features={self.in_features}, n_components={self.n_components}, "
             f"hidden_sizes={self.hidden_sizes}, n_clusters={self.n_clusters}, "
             f"activation={self.activation!r}, likelihood={self.likelihood!r}"
+            + ("" if self.code_radius is None else f", code_radius={self.code_radius}")
         )
 
 
 # -- the training steps ----------------------------------------------------------------
+def _nt_xent(z1, z2, temperature):
+    """NT-Xent (Chen et al. 2020): each code must pick its other view among ``2 b - 1`` codes.
+
+    The mean cross-entropy of the softmax over cosine similarities divided by
+    ``temperature``, in nats; ``log(2 b - 1)`` for codes that carry no information.
+    """
+    b = len(z1)
+    h = torch.nn.functional.normalize(torch.cat([z1, z2]), dim=1)
+    sim = (h @ h.T) / temperature
+    sim = sim.masked_fill(torch.eye(2 * b, dtype=torch.bool, device=h.device), -math.inf)
+    partner = torch.cat([torch.arange(b, 2 * b), torch.arange(b)]).to(h.device)
+    return torch.nn.functional.cross_entropy(sim, partner)
+
+
+class _Views:
+    """Two random views of a batch by ``augment`` (None: no views), with a seeded generator."""
+
+    def __init__(self, augment, seed, contrastive_weight, temperature):
+        self.augment = augment
+        self.generator = torch.Generator().manual_seed(int(seed) % (2**63))
+        self.contrastive_weight = contrastive_weight
+        self.temperature = temperature
+
+    def __call__(self, x):
+        return self.augment(x, self.generator), self.augment(x, self.generator)
+
+    def contrastive(self, mu1, mu2):
+        return _nt_xent(mu1, mu2, self.temperature)
+
+
 class _PretrainStep(Step):
-    """Autoencoder pretraining: maximise ``log p(x | decoder(mu(x)))`` (no noise, no prior)."""
+    """Autoencoder pretraining: maximise ``log p(x | decoder(mu(x)))`` (no noise, no prior).
+
+    With views, the reconstruction is of the first view and NT-Xent between the codes of
+    the two views is added with its weight.
+    """
+
+    def __init__(self, views=None):
+        self.views = views
 
     def train_step(self, module, batch, optimizers, ctx):
         x = batch[0]
         opt = optimizers["main"]
         opt.zero_grad(set_to_none=True)
-        loss = -module.log_likelihood(x, module.decode(module.encode(x)[0])).mean()
+        if self.views is None:
+            loss = -module.log_likelihood(x, module.decode(module.encode(x)[0])).mean()
+            logs = {}
+        else:
+            x, x2 = self.views(x)
+            mu = module.encode(x)[0]
+            recon = -module.log_likelihood(x, module.decode(mu)).mean()
+            con = self.views.contrastive(mu, module.encode(x2)[0])
+            loss = recon + self.views.contrastive_weight * con
+            logs = {"recon": recon.detach(), "contrastive": con.detach()}
         ctx.check_finite(loss)
         ctx.backward(loss)
         ctx.clip_gradients(module)
         opt.step()
-        return {"loss": loss.detach()}
+        return {"loss": loss.detach(), **logs}
 
 
 class _GMVAEStep(Step):
-    """One stochastic-gradient step on ``-ELBO``, reporting its two terms."""
+    """One stochastic-gradient step on ``-ELBO``, reporting its two terms.
+
+    With views, the ELBO is that of the first view, and the step adds the weighted
+    NT-Xent between the two views' codes and ``consistency_weight`` times
+    ``-log sum_c q(c | view 1) q(c | view 2)``.
+    """
+
+    def __init__(self, views=None, consistency_weight=0.0):
+        self.views = views
+        self.consistency_weight = consistency_weight
 
     def train_step(self, module, batch, optimizers, ctx):
         x = batch[0]
         opt = optimizers["main"]
         opt.zero_grad(set_to_none=True)
+        if self.views is not None:
+            x, x2 = self.views(x)
         mu, logvar = module.encode(x)
         z = reparameterize(mu, logvar)  # z = mu + sigma * eps: gradients reach mu and sigma
         gamma = module.responsibilities(z)  # q(c | x) = p(c | z)
         recon = module.log_likelihood(x, module.decode(z))
         kl = module.kl(mu, logvar, gamma)
         loss = (kl - recon).mean()  # minus the ELBO, in nats per sample
+        logs = {"recon": -recon.mean().detach(), "kl": kl.mean().detach()}
+        if self.views is not None:
+            mu2, logvar2 = module.encode(x2)
+            gamma2 = module.responsibilities(reparameterize(mu2, logvar2))
+            con = self.views.contrastive(mu, mu2)
+            agree = -torch.log((gamma * gamma2).sum(dim=1).clamp_min(1e-30)).mean()
+            loss = loss + self.views.contrastive_weight * con + self.consistency_weight * agree
+            logs.update(contrastive=con.detach(), consistency=agree.detach())
         ctx.check_finite(loss)
         ctx.backward(loss)
         ctx.clip_gradients(module)
         opt.step()
-        return {"loss": loss.detach(), "recon": -recon.mean().detach(), "kl": kl.mean().detach()}
+        return {"loss": loss.detach(), **logs}
 
     def eval_step(self, module, batch, ctx):
         recon, kl, _ = module.elbo_terms(batch[0])
         return {"loss": (kl - recon).mean(), "recon": -recon.mean(), "kl": kl.mean()}
 
 
+def _m_step(Z, resp, floor):
+    """Weights, means and variances (floored) of a diagonal mixture from responsibilities."""
+    nk = resp.sum(0) + 1e-10
+    means = resp.T @ Z / nk[:, None]
+    variances = torch.maximum((resp.T @ Z.square()) / nk[:, None] - means.square(), floor)
+    return nk / nk.sum(), means, variances
+
+
 def _diagonal_em(Z, resp, n_iter, tol):
     """EM for a Gaussian mixture with diagonal covariances, from responsibilities ``resp``.
 
-    Returns ``(weights, means, variances)`` as float64 tensors. Variances are floored at
-    ``1e-6`` times the data's variance (so an emptied component cannot collapse).
+    At most ``n_iter`` M steps, the first from ``resp`` (``n_iter`` <= 1: that M step
+    alone, the mixture of the clusters ``resp`` describes). Returns ``(weights, means,
+    variances)`` as float64 tensors. Variances are floored at ``1e-6`` times the data's
+    variance (so an emptied component cannot collapse).
     """
     Z = Z.double()
     floor = 1e-6 * Z.var(dim=0, correction=0).clamp_min(1e-12)
     previous = -math.inf
-    for _ in range(n_iter):
-        nk = resp.sum(0) + 1e-10  # M step
-        means = resp.T @ Z / nk[:, None]
-        variances = (resp.T @ Z.square()) / nk[:, None] - means.square()
-        variances = torch.maximum(variances, floor)
-        weights = nk / nk.sum()
+    weights, means, variances = _m_step(Z, resp, floor)
+    for _ in range(n_iter - 1):
         log_p = (  # E step
             -0.5 * (math.log(2 * math.pi) + variances.log()).sum(1)
             - 0.5 * ((Z[:, None, :] - means[None]).square() / variances[None]).sum(2)
             + weights.log()
         )
         log_total = torch.logsumexp(log_p, dim=1)
-        resp = torch.exp(log_p - log_total[:, None])
         current = float(log_total.mean())
         if abs(current - previous) <= tol * max(1.0, abs(current)):
             break
         previous = current
+        resp = torch.exp(log_p - log_total[:, None])
+        weights, means, variances = _m_step(Z, resp, floor)
     return weights, means, variances
 
 
@@ -329,6 +426,25 @@ class GMVAE(ClusterMixin, TransformerMixin, NeuralEstimator):
     pretrain_epochs : int, default 30
         Epochs of autoencoder pretraining before the mixture is initialised
         (0: the mixture is initialised on the codes of the untrained encoder).
+    augment : callable or None, default None
+        A random transformation of a minibatch that keeps each sample's cluster,
+        ``augment(x, generator) -> tensor of x's shape`` for ``x`` of shape
+        ``(batch, n_features)``, e.g. :class:`scidl.nn.RandomAffine` for images
+        stored as rows of pixels. When given, training sees two random views of
+        every batch (see Notes): contrastive pretraining, codes on a sphere,
+        k-means initialisation, and contrastive and consistency terms next to
+        the ELBO. None trains VaDE as published.
+    contrastive_weight : float, default 100.0
+        Weight of the contrastive loss (NT-Xent, nats) against the
+        reconstruction in nats per sample, in pretraining and training; used
+        only with ``augment``.
+    consistency_weight : float, default 30.0
+        Weight of ``-log sum_c q(c | view 1) q(c | view 2)``; used only with
+        ``augment``.
+    temperature : float, default 0.5
+        Temperature of the contrastive loss; used only with ``augment``.
+    pretrain_lr : float or None, default None
+        Learning rate of the pretraining; None uses ``lr``.
     optimizer, lr, batch_size, max_epochs, weight_decay, validation_fraction, patience, \
 lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         The common hyperparameters of :class:`scidl.base.NeuralEstimator`;
@@ -351,10 +467,14 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     likelihood_ : str
         The likelihood used (``"bernoulli"`` or ``"gaussian"``).
     pretrain_history_ : scidl.training.History
-        Per-epoch reconstruction loss (nats per sample) of the pretraining.
+        Per-epoch reconstruction loss (nats per sample) of the pretraining; with
+        ``augment``, ``train_loss`` is the total and ``train_recon`` and
+        ``train_contrastive`` its terms.
     history_ : scidl.training.History
         Per-epoch ``train_loss`` (minus the ELBO, nats per sample) and its terms
-        ``train_recon`` (minus the expected log-likelihood) and ``train_kl``.
+        ``train_recon`` (minus the expected log-likelihood) and ``train_kl``; with
+        ``augment``, ``train_loss`` also holds the weighted ``train_contrastive``
+        and ``train_consistency``.
     n_features_in_ : int
         Number of input features.
     n_epochs_ : int
@@ -391,6 +511,26 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     ``score`` is the mean ELBO in nats (higher is better), with one sample of
     ``z`` per data point drawn from a fixed seed, so repeated calls agree.
 
+    **Augmented views.** On a small sample the autoencoder's codes order the
+    data by whatever varies most, which for 4,000 MNIST digits is slant and
+    thickness as much as identity: VaDE then reaches about 60 % accuracy, not
+    the published 94.5 %. ``augment`` supplies what the sample cannot, the
+    transformations that do not change a sample's cluster. Each minibatch gets
+    two random views ``x1, x2``. Pretraining minimises the reconstruction of
+    ``x1`` plus ``contrastive_weight`` times NT-Xent (Chen et al. 2020): the
+    code of ``x1`` must pick out that of ``x2`` among the batch's other codes
+    by cosine similarity at ``temperature``. The codes are normalised to a
+    sphere of radius 5 (NT-Xent sees directions only), and the prior starts
+    from the k-means clusters without EM. The ELBO of ``x1`` is then maximised
+    with the contrastive term kept and ``consistency_weight`` times
+    ``-log sum_c q(c | x1) q(c | x2)`` added, so that both views fall in one
+    cluster. On the MNIST sample (4,000 training digits, 1,000 held out) this
+    raises the held-out accuracy from about 0.6 to about 0.9
+    (``benchmarks/gmvae_clustering.py``, which also gives its settings:
+    ``pretrain_epochs=200``, ``max_epochs=30``, ``pretrain_lr=1e-3``,
+    ``lr=1e-4``). ``score``, ``log p`` and sampling are those of the same
+    generative model; only training changes.
+
     Examples
     --------
     >>> import numpy as np
@@ -416,6 +556,11 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         "activation": [Options(*ACTIVATIONS), InstanceOf(type)],
         "likelihood": [Options("auto", *_LIKELIHOODS)],
         "pretrain_epochs": [Interval(numbers.Integral, 0, None)],
+        "augment": [InstanceOf(None, callable)],
+        "contrastive_weight": [Interval(numbers.Real, 0, None)],
+        "consistency_weight": [Interval(numbers.Real, 0, None)],
+        "temperature": [Interval(numbers.Real, 0, None, closed="neither")],
+        "pretrain_lr": [None, Interval(numbers.Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -427,6 +572,11 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         activation="relu",
         likelihood="auto",
         pretrain_epochs=30,
+        augment=None,
+        contrastive_weight=100.0,
+        consistency_weight=30.0,
+        temperature=0.5,
+        pretrain_lr=None,
         optimizer="adam",
         lr=1e-3,
         batch_size=128,
@@ -448,6 +598,11 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         self.activation = activation
         self.likelihood = likelihood
         self.pretrain_epochs = pretrain_epochs
+        self.augment = augment
+        self.contrastive_weight = contrastive_weight
+        self.consistency_weight = consistency_weight
+        self.temperature = temperature
+        self.pretrain_lr = pretrain_lr
         self.optimizer = optimizer
         self.lr = lr
         self.batch_size = batch_size
@@ -480,7 +635,22 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
             raise ValueError(
                 f"n_clusters={self.n_clusters} must be <= the number of samples in X ({len(X)})."
             )
+        if self.augment is not None:
+            self._check_augment(X)
         return X, None
+
+    def _check_augment(self, X):
+        """Try ``augment`` on two rows: it must return a tensor of their shape."""
+        if hasattr(self.augment, "check"):  # RandomAffine: image shape against n_features
+            self.augment.check(X.shape[1])
+        x = torch.as_tensor(np.ascontiguousarray(X[:2]), dtype=torch.float32)
+        out = self.augment(x, torch.Generator().manual_seed(0))
+        if not isinstance(out, torch.Tensor) or out.shape != x.shape:
+            got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise ValueError(
+                "augment(x, generator) must return a tensor of x's shape "
+                f"{tuple(x.shape)}; got {got}."
+            )
 
     def _build_module(self):
         return GMVAEModule(
@@ -490,6 +660,7 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
             n_clusters=self.n_clusters,
             activation=self.activation,
             likelihood=self.likelihood_,
+            code_radius=None if self.augment is None else _SPHERE_RADIUS,
         )
 
     def _make_datasets(self, X, target, splits, dtype, device):
@@ -502,13 +673,16 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         # made here, on the one training loop, right before the main training starts.
         data, self._fit_data = self._fit_data, None
         self.pretrain_history_ = History()
+        views = None
+        if self.augment is not None:
+            views = _Views(self.augment, seed, self.contrastive_weight, self.temperature)
         if self.pretrain_epochs > 0:
             train(
                 self.module_,
                 data,
-                step=_PretrainStep(),
+                step=_PretrainStep(views),
                 optimizer=self.optimizer,
-                lr=self.lr,
+                lr=self.lr if self.pretrain_lr is None else self.pretrain_lr,
                 weight_decay=self.weight_decay,
                 batch_size=self.batch_size,
                 max_epochs=self.pretrain_epochs,
@@ -518,10 +692,16 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
                 verbose=self.verbose,
             )
         self._init_mixture(data[0], seed)
-        return _GMVAEStep()
+        return _GMVAEStep(views, self.consistency_weight)
 
     def _init_mixture(self, x, seed):
-        """Start the prior from k-means and diagonal EM on the codes ``mu(x)``."""
+        """Start the prior from k-means and diagonal EM on the codes ``mu(x)``.
+
+        With ``augment`` the prior starts from the k-means clusters themselves (their
+        weights, means and variances, no EM): on the sphere of contrastive codes EM
+        moved to worse clusters (MNIST sample, seed 0: test accuracy 0.75 after EM
+        against 0.87 for k-means).
+        """
         module = self.module_
         module.eval()
         with torch.no_grad():
@@ -534,7 +714,8 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         resp = torch.nn.functional.one_hot(
             torch.as_tensor(km.labels_, dtype=torch.long), self.n_clusters
         ).double()
-        weights, means, variances = _diagonal_em(Zc, resp, _EM_ITER, _EM_TOL)
+        n_iter = _EM_ITER if self.augment is None else 1  # with augment: no EM
+        weights, means, variances = _diagonal_em(Zc, resp, n_iter, _EM_TOL)
         with torch.no_grad():
             module.prior_logits.copy_(weights.clamp_min(1e-6).log())
             module.prior_mu.copy_(means)
