@@ -14,10 +14,14 @@ _FULL = {
     "n_test": 1000,
     "hidden_sizes": (500, 500),
     "pretrain_epochs": 20,
-    "max_epochs": 30,
+    "max_epochs": 20,
     "lr": 1e-3,  # GMVAE's defaults
     "batch_size": 128,
     "n_init": 10,
+    # the augmented GMVAE with fewer epochs than the benchmark's 200 + 30: 0.87 on 500 of
+    # the held-out digits for seed 0, in about a minute on one core
+    "aug_pretrain_epochs": 60,
+    "aug_max_epochs": 20,
 }
 _QUICK = {
     "n_train": 1000,
@@ -28,7 +32,10 @@ _QUICK = {
     "lr": 3e-3,  # more, larger steps for the few epochs of quick mode
     "batch_size": 32,
     "n_init": 3,
+    "aug_pretrain_epochs": 20,
+    "aug_max_epochs": 5,
 }
+_AUG_LR = {"pretrain_lr": 1e-3, "lr": 1e-4}  # benchmarks/gmvae_clustering.py's AUGMENTED
 # Published clustering accuracies on the full MNIST (70,000 digits).
 _REFERENCES = {"VaDE, full MNIST (94.5 %)": 0.945, "GMVAE (Dilokthanakul), full MNIST": 0.82}
 
@@ -42,22 +49,27 @@ _REFERENCES = {"VaDE, full MNIST (94.5 %)": 0.945, "GMVAE (Dilokthanakul), full 
 def run(*, quick=False, random_state=0):
     """Cluster the MNIST sample with a GMVAE, next to k-means on pixels and on AE codes.
 
-    The GMVAE (VaDE: a mixture-of-Gaussians prior with one component per
-    digit cluster) is pretrained as an autoencoder, its mixture initialised by
-    k-means and EM on the codes, and trained on the ELBO; no labels are used.
-    Baselines in the same run: k-means (k=10) on the raw pixels and on the
-    10-number codes of an autoencoder of the same size and epoch budget. All
-    are scored on held-out digits by the Hungarian-matched accuracy and NMI.
+    Two GMVAEs (VaDE: a mixture-of-Gaussians prior with one component per
+    digit cluster), no labels used: the published recipe (pretrained as an
+    autoencoder, mixture initialised by k-means and EM on the codes, trained on
+    the ELBO), and the same model trained on two random views of every batch
+    (``augment=RandomAffine((28, 28))``: shifts, rotations, zooms and slants),
+    which adds a contrastive loss and a cluster-consistency term. Baselines in
+    the same run: k-means (k=10) on the raw pixels and on the 10-number codes of
+    an autoencoder of the same size and epoch budget as the published recipe.
+    All are scored on held-out digits by the Hungarian-matched accuracy and NMI.
 
     Returns
     -------
     DemoOutput
         ``metrics`` (scores per method), ``figures`` (latent space by cluster
         and by digit, samples per component, the score table, ELBO terms over
-        training), ``text`` and the headline (the GMVAE's held-out accuracy).
+        training, for the augmented GMVAE), ``text`` and the headline (the
+        augmented GMVAE's held-out accuracy).
     """
     from scidl.data import load_mnist, train_test_split_stratified
     from scidl.generative import GMVAE
+    from scidl.nn import RandomAffine
     from scidl.plot import (
         plot_clustering_scores,
         plot_component_samples,
@@ -75,7 +87,7 @@ def run(*, quick=False, random_state=0):
     X_train, y_train = X_train[: s["n_train"]], y_train[: s["n_train"]]
     X_test, y_test = X_test[: s["n_test"]], y_test[: s["n_test"]]
 
-    gm = GMVAE(
+    vade = GMVAE(
         10,
         n_components=10,
         hidden_sizes=s["hidden_sizes"],
@@ -84,6 +96,17 @@ def run(*, quick=False, random_state=0):
         lr=s["lr"],
         batch_size=s["batch_size"],
         random_state=random_state,
+    ).fit(X_train)
+    gm = GMVAE(
+        10,
+        n_components=10,
+        hidden_sizes=s["hidden_sizes"],
+        augment=RandomAffine((28, 28)),
+        pretrain_epochs=s["aug_pretrain_epochs"],
+        max_epochs=s["aug_max_epochs"],
+        batch_size=s["batch_size"],
+        random_state=random_state,
+        **_AUG_LR,
     ).fit(X_train)
     ae = Autoencoder(
         s["hidden_sizes"],
@@ -101,7 +124,8 @@ def run(*, quick=False, random_state=0):
     predictions = {
         "k-means, pixels": km_pixels.predict(X_test),
         "k-means, AE codes": km_codes.predict(ae.transform(X_test)),
-        "GMVAE": gm.predict(X_test),
+        "GMVAE (VaDE recipe)": vade.predict(X_test),
+        "GMVAE, augmented": gm.predict(X_test),
     }
     scores = {name: clustering_scores(y_test, p) for name, p in predictions.items()}
 
@@ -110,11 +134,11 @@ def run(*, quick=False, random_state=0):
     pca = PCA(2).fit(gm.transform(X_train))
     latent = plot_latent_clusters(
         pca.transform(Z_test),
-        predictions["GMVAE"],
+        predictions["GMVAE, augmented"],
         labels=y_test,
         means=pca.transform(gm.means_),
     )
-    latent.suptitle("GMVAE codes of held-out digits (first two principal components)")
+    latent.suptitle("Augmented GMVAE codes of held-out digits (first two principal components)")
     samples, components = zip(
         *(gm.sample(8, component=k, random_state=random_state + k) for k in range(10))
     )
@@ -131,36 +155,44 @@ def run(*, quick=False, random_state=0):
     history = plot_history(gm.history_)
 
     metrics = {}
-    for key, name in zip(("kmeans_pixels", "kmeans_ae_codes", "gmvae"), scores):
+    for key, name in zip(("kmeans_pixels", "kmeans_ae_codes", "vade", "gmvae"), scores):
         for score, value in scores[name].items():
             metrics[f"{key}_{score}"] = value
     metrics.update(
         gmvae_test_elbo=gm.score(X_test),
+        vade_test_elbo=vade.score(X_test),
         gmvae_min_weight=float(gm.weights_.min()),
         gmvae_max_weight=float(gm.weights_.max()),
         n_train=int(len(X_train)),
         n_test=int(len(X_test)),
         pretrain_epochs=int(s["pretrain_epochs"]),
         max_epochs=int(s["max_epochs"]),
+        augmented_pretrain_epochs=int(s["aug_pretrain_epochs"]),
+        augmented_max_epochs=int(s["aug_max_epochs"]),
         seconds=time.perf_counter() - start,
     )
     m = metrics
     text = (
         "A Gaussian-mixture VAE puts a mixture of ten Gaussians in the latent space as the prior, "
         "one per cluster; the cluster of a digit is the component most responsible for its code. "
-        f"On {m['n_test']} held-out digits, with no labels used in training, it reaches a "
-        f"Hungarian-matched accuracy of {m['gmvae_accuracy']:.1%} (NMI {m['gmvae_nmi']:.2f}), "
+        f"On {m['n_test']} held-out digits, with no labels used in training, the published "
+        f"recipe (VaDE) reaches a Hungarian-matched accuracy of {m['vade_accuracy']:.1%}, "
         f"against {m['kmeans_pixels_accuracy']:.1%} for k-means on pixels and "
-        f"{m['kmeans_ae_codes_accuracy']:.1%} for k-means on autoencoder codes. The published "
-        "94.5 % (VaDE) needs the full 70,000 digits and hundreds of epochs; with the "
-        f"{m['n_train']}-digit sample the clusters merge similar digits (4/9, 3/5/8), as the "
-        "latent scatter and the component samples show. benchmarks/gmvae_clustering.py gives "
-        "mean ± sd over five seeds and the accuracy against the training-set size."
+        f"{m['kmeans_ae_codes_accuracy']:.1%} for k-means on autoencoder codes: with "
+        f"{m['n_train']} digits an autoencoder's codes order digits by slant and thickness as "
+        "much as by identity, and the clusters merge similar digits (4/9, 3/5/8). Trained on two "
+        "random views of every digit (shifted, rotated, zoomed, slanted), with a contrastive "
+        "loss that asks the two views' codes to point the same way and a term that asks them "
+        "to fall in one cluster, the same model learns what to ignore and reaches "
+        f"{m['gmvae_accuracy']:.1%} (NMI {m['gmvae_nmi']:.2f}), as the latent scatter and the "
+        "component samples show. VaDE's published 94.5 % needs the full 70,000 digits; "
+        "benchmarks/gmvae_clustering.py gives mean ± sd over five seeds."
     )
     if quick:
         text += (
             f" (Quick mode: {m['n_train']} training digits, a small network and "
-            f"{s['pretrain_epochs']} + {s['max_epochs']} epochs; scores are not converged.)"
+            f"{s['pretrain_epochs']} + {s['max_epochs']} epochs (augmented: "
+            f"{s['aug_pretrain_epochs']} + {s['aug_max_epochs']}); scores are not converged.)"
         )
     figures = {
         "latent_space": latent,
@@ -168,5 +200,5 @@ def run(*, quick=False, random_state=0):
         "scores": table,
         "elbo_terms": history,
     }
-    headline = ("GMVAE clustering accuracy, held-out MNIST", m["gmvae_accuracy"])
+    headline = ("Augmented GMVAE clustering accuracy, held-out MNIST", m["gmvae_accuracy"])
     return DemoOutput(metrics, figures, text, headline)
