@@ -440,14 +440,6 @@ def _stuck_report(pid):
 @pytest.mark.skipif(
     not NAMESPACES or os.geteuid() != 0, reason="needs namespaces and root (sandbox uids)"
 )
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug, fix unconfirmed: in a clean clone (fresh-check), after the whole suite, "
-    "the grader did not exit within 30 s of SIGINT (it passes alone). Suspected cause, fixed: a "
-    "sandbox that started while the interrupt arrived escaped kill_sandboxes, and leftovers of "
-    "earlier tests let the test interrupt during start-up. Kept non-strict until a clean-clone "
-    "run passes",
-)
 def test_ctrl_c_stops_at_once_and_records_nothing_half_done(tmp_path):
     """SIGINT mid-call: exit status 130 within seconds, no sandbox left, nothing recorded
     for the interrupted submissions (they are graded on the rerun)."""
