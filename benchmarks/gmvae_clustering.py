@@ -95,34 +95,29 @@ def main():
         results["kmeans_pixels"].append(clustering_scores(y_test, km.predict(X_test)))
         seconds["kmeans_pixels"].append(time.perf_counter() - t)
 
-        t = time.perf_counter()
-        ae = Autoencoder(
-            defaults["hidden_sizes"],
-            defaults["n_components"],
-            output_activation="sigmoid",
-            max_epochs=total_epochs,
-            patience=None,
-            validation_fraction=0.0,
-            random_state=seed,
-        ).fit(X_train)
-        km = KMeans(10, n_init=10, random_state=seed).fit(ae.transform(X_train))
-        results["kmeans_ae_codes"].append(
-            clustering_scores(y_test, km.predict(ae.transform(X_test)))
-        )
-        seconds["kmeans_ae_codes"].append(time.perf_counter() - t)
-
-        t = time.perf_counter()
-        vae = VAE(
-            defaults["n_components"],
-            hidden_sizes=defaults["hidden_sizes"],
-            max_epochs=total_epochs,
-            random_state=seed,
-        ).fit(X_train)
-        km = KMeans(10, n_init=10, random_state=seed).fit(vae.transform(X_train))
-        results["kmeans_vae_codes"].append(
-            clustering_scores(y_test, km.predict(vae.transform(X_test)))
-        )
-        seconds["kmeans_vae_codes"].append(time.perf_counter() - t)
+        coders = {
+            "kmeans_ae_codes": Autoencoder(
+                defaults["hidden_sizes"],
+                defaults["n_components"],
+                output_activation="sigmoid",
+                max_epochs=total_epochs,
+                patience=None,
+                validation_fraction=0.0,
+                random_state=seed,
+            ),
+            "kmeans_vae_codes": VAE(
+                defaults["n_components"],
+                hidden_sizes=defaults["hidden_sizes"],
+                max_epochs=total_epochs,
+                random_state=seed,
+            ),
+        }
+        for name, coder in coders.items():
+            t = time.perf_counter()
+            codes = coder.fit(X_train).transform
+            km = KMeans(10, n_init=10, random_state=seed).fit(codes(X_train))
+            results[name].append(clustering_scores(y_test, km.predict(codes(X_test))))
+            seconds[name].append(time.perf_counter() - t)
 
         for name, kind in (("gmvae", "default"), ("gmvae_augmented", "augmented")):
             if name not in results:

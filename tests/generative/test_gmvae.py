@@ -327,6 +327,8 @@ def test_bad_augment_is_named():
         GMVAE(2, augment="flip", **fast).fit(X)
     with pytest.raises(ValueError, match="augment"):
         GMVAE(2, augment=lambda x, g: x[:, :3], **fast).fit(X)
+    with pytest.raises(TypeError, match="augment"):
+        GMVAE(2, augment=lambda x: x, **fast).fit(X)  # no generator argument
     with pytest.raises(ValueError, match="image_shape"):
         GMVAE(2, augment=RandomAffine((7, 7)), **fast).fit(X)
     with pytest.raises(ValueError, match="temperature"):

@@ -279,7 +279,7 @@ def _nt_xent(z1, z2, temperature):
 
 
 class _Views:
-    """Two random views of a batch by ``augment`` (None: no views), with a seeded generator."""
+    """Two random views of a batch by ``augment``, drawn from a seeded generator."""
 
     def __init__(self, augment, seed, contrastive_weight, temperature):
         self.augment = augment
@@ -433,7 +433,9 @@ class GMVAE(ClusterMixin, TransformerMixin, NeuralEstimator):
         stored as rows of pixels. When given, training sees two random views of
         every batch (see Notes): contrastive pretraining, codes on a sphere,
         k-means initialisation, and contrastive and consistency terms next to
-        the ELBO. None trains VaDE as published.
+        the ELBO. None trains VaDE as published. ``save`` stores a
+        :class:`~scidl.nn.RandomAffine` by its parameters; a plain function
+        cannot be saved (a clear ``ValueError`` says so).
     contrastive_weight : float, default 100.0
         Weight of the contrastive loss (NT-Xent, nats) against the
         reconstruction in nats per sample, in pretraining and training; used
@@ -644,7 +646,10 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
         if hasattr(self.augment, "check"):  # RandomAffine: image shape against n_features
             self.augment.check(X.shape[1])
         x = torch.as_tensor(np.ascontiguousarray(X[:2]), dtype=torch.float32)
-        out = self.augment(x, torch.Generator().manual_seed(0))
+        try:
+            out = self.augment(x, torch.Generator().manual_seed(0))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"augment(x, generator) failed on two rows of X: {exc}") from exc
         if not isinstance(out, torch.Tensor) or out.shape != x.shape:
             got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
             raise ValueError(
