@@ -164,9 +164,10 @@ def main():
     ordered = sorted(curve)
     # Two lines, because the extrapolation hangs on which sizes are fitted: all of them, and
     # all but the smallest (where the curve is steepest).
-    for label, used in (("all sizes", ordered), (f"sizes >= {ordered[1]}", ordered[1:])):
-        if len(used) < 2:
-            continue
+    fits = [("all sizes", ordered)]
+    if len(ordered) > 2:
+        fits.append((f"sizes >= {ordered[1]}", ordered[1:]))
+    for label, used in fits if len(ordered) >= 2 else ():
         sizes = np.array([n for n in used for _ in curve[n]], dtype=float)
         accs = np.array([c["accuracy"] for n in used for c in curve[n]])
         slope, intercept = np.polyfit(np.log2(sizes), accs, 1)

@@ -527,8 +527,8 @@ lr_schedule, clip_grad_norm, device, dtype, random_state, verbose, callbacks
     with the contrastive term kept and ``consistency_weight`` times
     ``-log sum_c q(c | x1) q(c | x2)`` added, so that both views fall in one
     cluster. On the MNIST sample (4,000 training digits, 1,000 held out) this
-    raises the held-out accuracy from about 0.6 to about 0.9
-    (``benchmarks/gmvae_clustering.py``, which also gives its settings:
+    raises the held-out accuracy from 0.60 +- 0.06 to 0.91 +- 0.01 (5 seeds;
+    ``benchmarks/gmvae_clustering.py``, which also gives its settings:
     ``pretrain_epochs=200``, ``max_epochs=30``, ``pretrain_lr=1e-3``,
     ``lr=1e-4``). ``score``, ``log p`` and sampling are those of the same
     generative model; only training changes.
