@@ -185,6 +185,7 @@ def main():
             [np.mean([c["accuracy"] for c in v]) for v in curve.values()],
             errors=[np.std([c["accuracy"] for c in v]) for v in curve.values()],
             target=0.85,
+            label=f"GMVAE ({args.size_model}), held-out digits",
         )
         fig.savefig(args.figure)
     if args.json:

@@ -352,6 +352,8 @@ def test_plots_draw_and_reject_bad_shapes(fitted, blobs):
     samples, comps = fitted.sample(6, random_state=0)
     assert len(plot_component_samples(samples, comps).axes) >= 1
     assert plot_accuracy_vs_size([100, 200], [0.5, 0.6]).axes[0].get_xlabel() == "training digits"
+    legend = plot_accuracy_vs_size([100, 200], [0.5, 0.6], label="GMVAE, augmented").axes[0]
+    assert [t.get_text() for t in legend.get_legend().get_texts()] == ["GMVAE, augmented"]
     with pytest.raises(ValueError, match="Z must have 2 columns"):
         plot_latent_clusters(X, fitted.labels_)
     with pytest.raises(ValueError, match="clusters"):

@@ -206,7 +206,9 @@ def plot_clustering_scores(scores, *, references=None, ax=None):
 
 
 @styled
-def plot_accuracy_vs_size(sizes, accuracies, *, errors=None, target=None, ax=None):
+def plot_accuracy_vs_size(
+    sizes, accuracies, *, errors=None, target=None, label="GMVAE, held-out digits", ax=None
+):
     """Clustering accuracy against the number of training samples.
 
     Parameters
@@ -219,6 +221,8 @@ def plot_accuracy_vs_size(sizes, accuracies, *, errors=None, target=None, ax=Non
         Standard deviations over seeds, drawn as error bars.
     target : float, default None
         A goal drawn as a dashed line.
+    label : str, default "GMVAE, held-out digits"
+        Legend entry of the curve (name the model that made it).
     ax : matplotlib Axes, default None
         Draw into these axes instead of a new figure.
 
@@ -258,7 +262,7 @@ def plot_accuracy_vs_size(sizes, accuracies, *, errors=None, target=None, ax=Non
         yerr=None if errors is None else errors[order],
         fmt="o-",
         capsize=3,
-        label="GMVAE, held-out digits",
+        label=str(label),
     )
     if target is not None:
         ax.axhline(float(target), ls="--", lw=1, color=PALETTE[3], label=f"target {target:.0%}")
