@@ -11,7 +11,7 @@ from sklearn.mixture import GaussianMixture
 
 from scidl.base import load
 from scidl.generative import GMVAE, GMVAEModule
-from scidl.generative._gmvae import _diagonal_em, _nt_xent
+from scidl.generative._gmvae_training import _diagonal_em, _nt_xent
 from scidl.nn import RandomAffine
 from scidl.unsupervised import KMeans, clustering_accuracy
 
